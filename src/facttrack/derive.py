@@ -1,0 +1,124 @@
+"""Series per figure, indexes per speaker and source, and the timeline.
+
+Everything here is computed from the linked dataset; nothing reads files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .dates import PartialDate
+from .model import Claim, Event, Figure, Linked
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: PartialDate
+    claim: Claim | None = None
+    event: Event | None = None
+
+    @property
+    def sort_key(self) -> tuple[tuple[int, int, int], int, str]:
+        record_id = self.claim.id if self.claim else self.event.id if self.event else ""
+        return (self.date.sort_key(), 0 if self.event else 1, record_id)
+
+
+@dataclass(frozen=True)
+class Month:
+    key: str  # 2023-11, or 2023 for entries known only to the year
+    label: str
+    entries: tuple[TimelineEntry, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One claim in a figure's series, with its change from the claim before."""
+
+    claim: Claim
+    previous: Claim | None
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None or self.claim.is_range or self.previous.is_range:
+            return None
+        return self.claim.value - self.previous.value
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The linked data plus everything the pages need to be rendered."""
+
+    linked: Linked
+    figures: tuple[Figure, ...]  # key figures first, then by label
+    series: dict[str, tuple[Step, ...]]  # figure id -> claims in as-of order
+    latest: dict[str, Claim]  # figure id -> the claim with the latest as_of
+    claims_by_speaker: dict[str, tuple[Claim, ...]]
+    claims_by_source: dict[str, tuple[Claim, ...]]
+    events_by_source: dict[str, tuple[Event, ...]]
+    events_by_speaker: dict[str, tuple[Event, ...]]
+    timeline: tuple[Month, ...]
+
+
+def series_key(claim: Claim) -> tuple[tuple[int, int, int], tuple[int, int, int], str]:
+    """As-of order; claims about the same date in the order they were stated."""
+    return (claim.as_of.sort_key(), claim.stated_on.sort_key(), claim.id)
+
+
+def stated_key(claim: Claim) -> tuple[tuple[int, int, int], str]:
+    return (claim.stated_on.sort_key(), claim.id)
+
+
+def _series(claims: list[Claim]) -> tuple[Step, ...]:
+    ordered = sorted(claims, key=series_key)
+    return tuple(Step(claim, ordered[i - 1] if i else None) for i, claim in enumerate(ordered))
+
+
+def _group(records: list[Claim] | list[Event], attribute: str) -> dict[str, list]:  # type: ignore[type-arg]
+    groups: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    for record in records:
+        key = getattr(record, attribute)
+        if key is not None:
+            groups[key].append(record)
+    return groups
+
+
+def timeline(claims: list[Claim], events: list[Event]) -> tuple[Month, ...]:
+    """Claims (by the date they were stated) and events, grouped by month."""
+    entries = [TimelineEntry(c.stated_on, claim=c) for c in claims]
+    entries += [TimelineEntry(e.date, event=e) for e in events]
+    entries.sort(key=lambda entry: entry.sort_key)
+    months: dict[str, list[TimelineEntry]] = {}
+    for entry in entries:
+        months.setdefault(entry.date.month_key(), []).append(entry)
+    return tuple(
+        Month(key, _month_label(entries[0].date), tuple(entries)) for key, entries in months.items()
+    )
+
+
+def _month_label(date: PartialDate) -> str:
+    return PartialDate(date.year, date.month).human()
+
+
+def derive(linked: Linked) -> Derived:
+    data = linked.data
+    claims = sorted(data.claims.values(), key=stated_key)
+    events = sorted(data.events.values(), key=lambda e: (e.date.sort_key(), e.id))
+    by_figure = _group(claims, "figure")
+    series = {figure_id: _series(by_figure.get(figure_id, [])) for figure_id in data.figures}
+    latest = {figure_id: steps[-1].claim for figure_id, steps in series.items() if steps}
+    figures = tuple(sorted(data.figures.values(), key=lambda f: (not f.key, f.label.lower())))
+    return Derived(
+        linked=linked,
+        figures=figures,
+        series=series,
+        latest=latest,
+        claims_by_speaker={k: tuple(v) for k, v in _group(claims, "speaker").items()},
+        claims_by_source={
+            k: tuple(sorted(v, key=lambda c: linked.claim_anchors[c.id].quote.start))
+            for k, v in _group(claims, "source").items()
+        },
+        events_by_source={k: tuple(v) for k, v in _group(events, "source").items()},
+        events_by_speaker={k: tuple(v) for k, v in _group(events, "speaker").items()},
+        timeline=timeline(claims, events),
+    )

@@ -1,0 +1,89 @@
+"""How numbers, claims and Markdown are written on the site."""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+from .model import Claim
+
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+QUALIFIER_WORDS = {
+    "exact": "",
+    "about": "about",
+    "over": "over",
+    "under": "under",
+    "at least": "at least",
+    "up to": "up to",
+    "as many as": "as many as",
+}
+_SCALES = ((1_000_000_000_000, "trillion"), (1_000_000_000, "billion"), (1_000_000, "million"))
+
+
+def plain_number(value: float) -> str:
+    """541,210 or 12.5: thousands separated, no needless decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def short_number(value: float) -> str:
+    """1.7 million for round large numbers, 541,210 otherwise."""
+    for size, word in _SCALES:
+        scaled = value / size
+        if abs(value) >= size and round(scaled, 3) == scaled:
+            return f"{plain_number(scaled)} {word}"
+    return plain_number(value)
+
+
+def _scaled_range(low: float, high: float) -> str:
+    for size, word in _SCALES:
+        if (
+            abs(low) >= size
+            and round(low / size, 3) == low / size
+            and round(high / size, 3) == (high / size)
+        ):
+            return f"{plain_number(low / size)}–{plain_number(high / size)} {word}"
+    return f"{short_number(low)}–{short_number(high)}"
+
+
+def amount(low: float, high: float, unit: str) -> str:
+    """A value or range in its unit: 98%, $830, PKR 4.5 billion, 1.7 million people."""
+    number = short_number(low) if low == high else _scaled_range(low, high)
+    if unit == "percent":
+        return f"{number}%"
+    if unit in CURRENCY_SYMBOLS:
+        return f"{CURRENCY_SYMBOLS[unit]}{number}"
+    if unit.isupper() and len(unit) == 3:  # other currency codes: PKR, AFN
+        return f"{unit} {number}"
+    return f"{number} {unit}"
+
+
+def claim_amount(claim: Claim) -> str:
+    """The claim's number as readers see it: 'over 340,000 people'."""
+    words = QUALIFIER_WORDS[claim.qualifier]
+    text = amount(claim.low, claim.high, claim.unit)
+    return f"{words} {text}" if words else text
+
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "i", "li", "ol", "p", "pre",
+    "strong", "sub", "sup", "ul", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th",
+    "td",
+}  # fmt: skip
+
+
+def markdown(text: str | None) -> Markup:
+    """Editor Markdown as safe HTML: no scripts, no event handlers, no javascript: links."""
+    if not text:
+        return Markup("")
+    html = markdown_lib.markdown(text, extensions=["tables"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "abbr": {"title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(cleaned)

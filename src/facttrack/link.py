@@ -1,0 +1,204 @@
+"""Anchor every quote to character offsets in its source, and find its number.
+
+A quote matches its source when the two are equal after collapsing runs of
+whitespace; nothing else may differ. The number of a claim is its number_text,
+or the one number in the quote whose value equals the claim's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+from .errors import Problems
+from .model import Anchor, Claim, Dataset, Event, Linked, Source, Span
+from .quantities import Quantity, find_quantities, parse_quantity
+
+
+def flexible_pattern(text: str) -> re.Pattern[str]:
+    """A pattern matching text with any run of whitespace standing for any other."""
+    words = text.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def find_passage(text: str, quote: str) -> tuple[Span | None, int]:
+    """The first place the quote occurs in the text, and how many places it does."""
+    if not quote.split():
+        return None, 0
+    matches = list(flexible_pattern(quote).finditer(text))
+    if not matches:
+        return None, 0
+    return Span(matches[0].start(), matches[0].end()), len(matches)
+
+
+def closest_passage(text: str, quote: str) -> str:
+    """The passage of the text most like the quote, for the error message."""
+    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
+    block = matcher.find_longest_match(0, len(text), 0, len(quote))
+    start = max(0, block.a - block.b)
+    end = min(len(text), start + len(quote))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    passage = " ".join(text[start:end].split())
+    return passage if len(passage) <= 300 else passage[:297] + "..."
+
+
+def first_difference(passage: str, quote: str) -> str:
+    """Describe where the quote first departs from the passage."""
+    a, b = " ".join(passage.split()), " ".join(quote.split())
+    index = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    if index >= len(b):
+        return ""
+    return (
+        f"first difference at character {index + 1} of the quote: "
+        f"quote has {b[index : index + 12]!r}, source has {a[index : index + 12]!r}"
+    )
+
+
+def _error(problems: Problems, record: Claim | Event, key: str, message: str, hint: str) -> None:
+    kind = "claim" if isinstance(record, Claim) else "event"
+    line, col = record.position(key)
+    problems.error(
+        record.location.file,
+        line,
+        col,
+        message,
+        record=f"{kind} '{record.id}'",
+        field=key,
+        hint=hint,
+    )
+
+
+def _quote_problem(problems: Problems, record: Claim | Event, source: Source) -> None:
+    passage = closest_passage(source.text, record.quote)
+    hint = f'closest passage: "{passage}"'
+    difference = first_difference(passage, record.quote)
+    if difference:
+        hint += "\n" + difference
+    hint += "\ncopy the passage from the source exactly (run 'facttrack find' to locate it)"
+    _error(problems, record, "quote", f"quote not found in source '{source.id}'", hint)
+
+
+def _format_value(claim: Claim) -> str:
+    def plain(value: float) -> str:
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+    return plain(claim.low) if not claim.is_range else f"{plain(claim.low)}–{plain(claim.high)}"
+
+
+def claim_number(claim: Claim, text: str, quote: Span, problems: Problems) -> Span | None:
+    """Locate the claim's number inside its quote and check it equals the claim's value."""
+    passage = text[quote.start : quote.end]
+    value_key = "low" if claim.is_range else "value"
+    if claim.number_text is not None:
+        quantity = parse_quantity(claim.number_text)
+        if quantity is None:
+            _error(
+                problems,
+                claim,
+                "number_text",
+                f"'{claim.number_text}' is not a number facttrack can read",
+                "write the number exactly as the quote has it, e.g. '541,210', "
+                "'1.7 million', '98%'",
+            )
+            return None
+        found = flexible_pattern(claim.number_text).search(passage)
+        if found is None:
+            _error(
+                problems,
+                claim,
+                "number_text",
+                f"number_text '{claim.number_text}' does not occur in the quote",
+                "copy the number from the quote exactly as written",
+            )
+            return None
+        start, end = quote.start + found.start(), quote.start + found.end()
+    else:
+        candidates = [q for q in find_quantities(passage) if q.equals(claim.low, claim.high)]
+        if len(candidates) != 1:
+            _no_single_number(claim, passage, candidates, problems)
+            return None
+        quantity = candidates[0]
+        start, end = quote.start + quantity.start, quote.start + quantity.end
+    if not quantity.equals(claim.low, claim.high):
+        what = "range" if claim.is_range else "value"
+        _error(
+            problems,
+            claim,
+            value_key,
+            f"the quote says {quantity.describe()} but the claim's {what} is "
+            f"{_format_value(claim)}",
+            "make the value match the source, or pick the right number_text",
+        )
+        return None
+    if quantity.unit is not None and quantity.unit != claim.unit:
+        has_unit = any(name == "unit" for name, _, _ in claim.positions)
+        _error(
+            problems,
+            claim,
+            "unit" if has_unit else value_key,
+            f"the quote writes '{quantity.text}', in {quantity.unit}, but the claim's unit "
+            f"is '{claim.unit}'",
+            f"put the claim under a figure in {quantity.unit}, or set "
+            f"'unit: {quantity.unit}' on the claim",
+        )
+        return None
+    return Span(start, end)
+
+
+def _no_single_number(
+    claim: Claim, passage: str, candidates: list[Quantity], problems: Problems
+) -> None:
+    key = "low" if claim.is_range else "value"
+    if candidates:
+        listed = ", ".join(q.describe() for q in candidates)
+        _error(
+            problems,
+            claim,
+            key,
+            f"the quote has {len(candidates)} numbers equal to {_format_value(claim)}: {listed}",
+            "add number_text with the one this claim is about",
+        )
+        return
+    listed = ", ".join(q.describe() for q in find_quantities(passage)) or "none"
+    _error(
+        problems,
+        claim,
+        key,
+        f"no number in the quote equals {_format_value(claim)}",
+        f"numbers in the quote: {listed}\n"
+        "fix the value, or add number_text with the number as written",
+    )
+
+
+def link(data: Dataset, problems: Problems) -> Linked:
+    """Anchor every claim and event, one source at a time; problems are collected."""
+    claims_by_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in data.claims.values():
+        claims_by_source[claim.source].append(claim)
+    events_by_source: dict[str, list[Event]] = defaultdict(list)
+    for event in data.events.values():
+        events_by_source[event.source].append(event)
+    claim_anchors: dict[str, Anchor] = {}
+    event_anchors: dict[str, Anchor] = {}
+    for source_id, source in data.sources.items():
+        for claim in claims_by_source.get(source_id, []):
+            span, count = find_passage(source.text, claim.quote)
+            if span is None:
+                _quote_problem(problems, claim, source)
+                continue
+            number = claim_number(claim, source.text, span, problems)
+            if number is not None:
+                claim_anchors[claim.id] = Anchor(claim.id, source_id, span, number, count)
+        for event in events_by_source.get(source_id, []):
+            span, count = find_passage(source.text, event.quote)
+            if span is None:
+                _quote_problem(problems, event, source)
+                continue
+            event_anchors[event.id] = Anchor(event.id, source_id, span, None, count)
+    return Linked(data, claim_anchors, event_anchors)

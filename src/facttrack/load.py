@@ -1,0 +1,374 @@
+"""Read data/claims.yaml and data/sources/*.txt, keeping line numbers.
+
+YAML is parsed into node trees with libyaml where available (fast), then turned
+into plain Python values: mappings become YamlMap, a dict that remembers where
+it and each of its keys were written. Scalars stay as written where YAML would
+guess: dates remain strings, so precision is never lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+try:  # libyaml's C parser; the pure-Python one gives the same nodes, slower
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+CLAIMS_FILE = "claims.yaml"
+SOURCES_DIR = "sources"
+MAX_CLAIMS_BYTES = 256 * 1024 * 1024
+MAX_SOURCE_BYTES = 32 * 1024 * 1024
+MAX_ALIAS_REPORTS = 10
+SOURCE_ID_RE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that knows its own position and those of its keys (1-based)."""
+
+    line: int = 1
+    col: int = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_positions: dict[str, tuple[int, int]] = {}
+
+    def position(self, key: str | None = None) -> tuple[int, int]:
+        if key is not None and key in self.key_positions:
+            return self.key_positions[key]
+        return (self.line, self.col)
+
+
+class YamlList(list[Any]):
+    line: int
+    col: int
+    item_positions: list[tuple[int, int]]
+
+
+@dataclass
+class RawSource:
+    """A source file split into its front matter and its verbatim text."""
+
+    id: str
+    path: str
+    meta: YamlMap
+    text: str
+    text_line: int
+
+
+@dataclass
+class RawData:
+    """What load hands to validate: untyped records with their positions."""
+
+    claims_path: str
+    document: YamlMap | None
+    sources: list[RawSource] = field(default_factory=list)
+    source_ids: set[str] = field(default_factory=set)  # every file, readable or not
+
+
+def _position(node: yaml.Node, line_offset: int) -> tuple[int, int]:
+    return (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+
+class _Converter:
+    """Turns a YAML node tree into YamlMap/YamlList/scalars, reporting problems."""
+
+    def __init__(self, path: str, problems: Problems, line_offset: int = 0) -> None:
+        self.path = path
+        self.problems = problems
+        self.line_offset = line_offset
+        self.seen: set[int] = set()
+        self.found_alias = False
+        self.constructor = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node) -> Any:
+        if id(node) in self.seen:  # an alias: reported with its own position afterwards
+            self.found_alias = True
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            items = YamlList(self.convert(item) for item in node.value)
+            items.line, items.col = _position(node, self.line_offset)
+            items.item_positions = [_position(item, self.line_offset) for item in node.value]
+            return items
+        assert isinstance(node, yaml.ScalarNode)
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode) -> YamlMap:
+        mapping = YamlMap()
+        mapping.line, mapping.col = _position(node, self.line_offset)
+        for key_node, value_node in node.value:
+            line, col = _position(key_node, self.line_offset)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.error(
+                    self.path,
+                    line,
+                    col,
+                    "YAML merge keys (<<) are not supported",
+                    hint="write the fields out in full",
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.error(self.path, line, col, "a key must be a plain word")
+                continue
+            key = str(key_node.value)
+            if key in mapping:
+                first = mapping.key_positions[key][0]
+                self.problems.error(
+                    self.path,
+                    line,
+                    col,
+                    f"duplicate key '{key}' (first written on line {first})",
+                    hint="YAML keeps only one of them; remove or rename the other",
+                )
+                continue
+            mapping.key_positions[key] = (line, col)
+            mapping[key] = self.convert(value_node)
+        return mapping
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            return self.constructor.construct_object(node)
+        if tag == "tag:yaml.org,2002:bool":
+            return self.constructor.construct_object(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        return str(node.value)  # strings, and dates kept as written
+
+
+def _syntax_problem(
+    exc: yaml.MarkedYAMLError, text: str, path: str, problems: Problems, line_offset: int
+) -> None:
+    """Report where the broken construct starts, and where YAML noticed."""
+    start, noticed = exc.context_mark, exc.problem_mark
+    is_tab = "tab" in str(exc.problem).lower()
+    if is_tab:  # the tab itself is the place to fix
+        start = None
+    mark = start or noticed
+    line = mark.line + 1 + line_offset if mark else None
+    col = mark.column + 1 if mark else None
+    message = f"YAML syntax error: {exc.problem or exc.context}"
+    if exc.context and exc.problem:
+        message += f" ({exc.context})"
+    hint = "check indentation and quoting around this line"
+    if start and noticed and noticed.line != start.line:
+        hint = f"the problem was noticed on line {noticed.line + 1 + line_offset}; " + hint
+    if is_tab:
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    problems.error(path, line, col, message, hint=hint)
+
+
+def _report_aliases(text: str, path: str, problems: Problems, line_offset: int) -> None:
+    aliases = (e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
+    for count, event in enumerate(aliases):
+        if count == MAX_ALIAS_REPORTS:
+            problems.error(
+                path,
+                None,
+                None,
+                f"more YAML aliases follow; only the first {MAX_ALIAS_REPORTS} are listed",
+            )
+            return
+        mark = event.start_mark
+        problems.error(
+            path,
+            mark.line + 1 + line_offset if mark else None,
+            mark.column + 1 if mark else None,
+            f"YAML aliases (*{event.anchor}) are not supported",
+            hint="write the value out in full instead of using an anchor and alias",
+        )
+
+
+def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
+    """Parse one YAML document; on a syntax error add a problem and return None."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        _syntax_problem(exc, text, path, problems, line_offset)
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(path, None, None, f"YAML error: {exc}")
+        return None
+    if node is None:
+        return None
+    converter = _Converter(path, problems, line_offset)
+    value = converter.convert(node)
+    if converter.found_alias:
+        _report_aliases(text, path, problems, line_offset)
+        return None
+    return value
+
+
+def _read_text(path: Path, shown: str, limit: int, problems: Problems) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.error(
+                shown,
+                None,
+                None,
+                f"file is {size:,} bytes, more than the limit of {limit:,}",
+                hint="split it, or check that the right file is in place",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, None, None, f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(
+            shown,
+            line,
+            col,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            hint="save the file as UTF-8",
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+_FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split '---\\nYAML\\n---\\ntext' into (yaml, text, line the text starts on)."""
+    first_line, newline, rest = text.partition("\n")
+    if first_line.rstrip("\r \t") != "---" or not newline:
+        return None
+    end = _FRONT_MATTER_END.search(rest)
+    if end is None:
+        return None
+    front = rest[: end.start()]
+    after = end.end()
+    if rest[after : after + 1] == "\n":
+        after += 1
+    body = rest[after:]
+    return front, body, text[: len(text) - len(body)].count("\n") + 1
+
+
+def load_source(path: Path, shown: str, problems: Problems) -> RawSource | None:
+    """Read one source file; its id is the file name without .txt."""
+    source_id = path.stem
+    if not SOURCE_ID_RE.fullmatch(source_id):
+        problems.error(
+            shown,
+            None,
+            None,
+            f"source file name '{path.name}' is not a valid id",
+            hint="use lowercase letters, digits and hyphens, e.g. dawn-2024-11-19.txt",
+        )
+        return None
+    text = _read_text(path, shown, MAX_SOURCE_BYTES, problems)
+    if text is None:
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.error(
+            shown,
+            1,
+            1,
+            "source has no front matter",
+            hint="start the file with a '---' line, the metadata (title, publisher, published, "
+            "kind), another '---' line, then the text",
+        )
+        return None
+    front, body, text_line = parts
+    before = len(problems)
+    meta = parse_yaml(front, shown, problems, line_offset=1)
+    if len(problems) > before:
+        return None
+    if meta is None:  # an empty block: every required field will be reported missing
+        meta = YamlMap()
+        meta.line = 2
+    if not isinstance(meta, YamlMap):
+        problems.error(shown, 2, 1, "front matter must be a mapping of 'key: value' lines")
+        return None
+    return RawSource(source_id, shown, meta, body, text_line)
+
+
+def load(data_dir: Path, problems: Problems) -> RawData:
+    """Read every input file of a project; problems go to the collector."""
+    claims_path = data_dir / CLAIMS_FILE
+    shown = str(claims_path)
+    raw = RawData(claims_path=shown, document=None)
+    if not data_dir.is_dir():
+        problems.error(
+            str(data_dir),
+            None,
+            None,
+            "data folder not found",
+            hint="run from the project folder, or pass --data PATH",
+        )
+        return raw
+    if not claims_path.is_file():
+        problems.error(
+            shown,
+            None,
+            None,
+            "claims file not found",
+            hint=f"create {shown} with figures, speakers, claims and events",
+        )
+    else:
+        text = _read_text(claims_path, shown, MAX_CLAIMS_BYTES, problems)
+        if text is not None:
+            document = parse_yaml(text, shown, problems)
+            if isinstance(document, YamlMap):
+                raw.document = document
+            elif document is None and not problems.has_errors():
+                problems.error(
+                    shown,
+                    1,
+                    1,
+                    "file is empty",
+                    hint="it needs the lists figures, speakers, claims and events",
+                )
+            elif document is not None:
+                problems.error(
+                    shown,
+                    1,
+                    1,
+                    "the file must be a mapping with the lists "
+                    "figures, speakers, claims and events",
+                )
+    sources_dir = data_dir / SOURCES_DIR
+    if not sources_dir.is_dir():
+        problems.error(
+            str(sources_dir),
+            None,
+            None,
+            "sources folder not found",
+            hint="put one <id>.txt file per source document there",
+        )
+        return raw
+    for path in sorted(sources_dir.iterdir()):
+        if path.suffix != ".txt" or path.name.startswith("."):
+            continue
+        if not path.resolve().is_relative_to(sources_dir.resolve()):
+            problems.error(
+                str(path),
+                None,
+                None,
+                "source file points outside the sources folder",
+                hint="copy the document into the sources folder instead of linking",
+            )
+            continue
+        if SOURCE_ID_RE.fullmatch(path.stem):
+            raw.source_ids.add(path.stem)
+        source = load_source(path, str(path), problems)
+        if source is not None:
+            raw.sources.append(source)
+    return raw

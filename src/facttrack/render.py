@@ -1,0 +1,213 @@
+"""Pages from the derived data: page kind -> (path, template, context) -> HTML.
+
+One small function per page kind. Every link is relative (the context's `root`
+leads back to the top of the site), so the site works from disk and under any
+sub-path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import formatting
+from .derive import Derived
+from .highlight import Mark, highlight
+from .model import Anchor, Claim, Event, Source, Span
+
+STATIC_DIR = "static"
+
+
+def default_templates_dir() -> Path:
+    """The templates shipped in the package, or the repository's in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parents[1] / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise FileNotFoundError("facttrack's default templates are missing from the installation")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, with / separators
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from a page back to the site root: '', '../', ..."""
+    return "../" * path.count("/")
+
+
+def claim_target(claim: Claim) -> str:
+    """Where every number of a claim links: its highlighted passage, from the root."""
+    return f"sources/{claim.source}.html#claim-{claim.id}"
+
+
+def environment(templates: Path | None) -> jinja2.Environment:
+    folders = [str(templates)] if templates else []
+    folders.append(str(default_templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = formatting.markdown
+    env.filters["plain_number"] = formatting.plain_number
+    env.globals["claim_amount"] = formatting.claim_amount
+    env.globals["claim_target"] = claim_target
+    return env
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*")
+
+
+def context_span(text: str, quote: Span, sentences: int = 1, limit: int = 600) -> Span:
+    """The quote widened by whole sentences on each side (at most `limit` characters)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    before = [end for end in ends if end <= quote.start]
+    after = [end for end in ends if end >= quote.end]
+    start = before[-1 - sentences] if len(before) > sentences else 0
+    end = after[sentences] if len(after) > sentences else len(text)
+    start = max(start, quote.start - limit)
+    end = min(end, quote.end + limit)
+    while start < quote.start and text[start].isspace():
+        start += 1
+    while end > quote.end and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+class Renderer:
+    """Turns the derived data into pages and pages into HTML."""
+
+    def __init__(self, derived: Derived, templates: Path | None = None) -> None:
+        self.derived = derived
+        self.data = derived.linked.data
+        self.env = environment(templates)
+
+    # -- page kinds ---------------------------------------------------------
+
+    def pages(self) -> Iterator[Page]:
+        yield Page("index.html", "home.html")
+        yield Page("timeline.html", "timeline.html")
+        yield Page("figures/index.html", "figures.html")
+        for figure in self.derived.figures:
+            yield Page(f"figures/{figure.id}.html", "figure.html", {"figure": figure})
+        yield Page("speakers/index.html", "speakers.html")
+        for speaker in sorted(self.data.speakers.values(), key=lambda s: s.name.lower()):
+            yield Page(f"speakers/{speaker.id}.html", "speaker.html", {"speaker": speaker})
+        yield Page("sources/index.html", "sources.html")
+        for source in self.data.sources.values():
+            yield Page(f"sources/{source.id}.html", "source.html", self.source_context(source))
+        yield Page("claims/index.html", "claims.html")
+        for claim in self.data.claims.values():
+            yield Page(f"claims/{claim.id}.html", "claim.html", self.claim_context(claim))
+
+    def source_context(self, source: Source) -> dict[str, Any]:
+        claims = self.derived.claims_by_source.get(source.id, ())
+        events = self.derived.events_by_source.get(source.id, ())
+        return {
+            "source": source,
+            "claims": claims,
+            "events": events,
+            "text_html": self.source_html(source, claims, events),
+        }
+
+    def claim_context(self, claim: Claim) -> dict[str, Any]:
+        anchor = self.derived.linked.claim_anchors[claim.id]
+        return {"claim": claim, "anchor": anchor, "excerpt_html": self.excerpt_html(claim, anchor)}
+
+    # -- highlighted text ---------------------------------------------------
+
+    def source_html(
+        self, source: Source, claims: tuple[Claim, ...], events: tuple[Event, ...]
+    ) -> Markup:
+        """The full text, each quoted passage highlighted and linked to its claim."""
+        marks: list[Mark] = []
+        for rank, claim in enumerate(claims):
+            anchor = self.derived.linked.claim_anchors[claim.id]
+            marks += self._claim_marks(claim, anchor, rank, footnote=rank + 1)
+        for rank, event in enumerate(events, start=len(claims)):
+            anchor = self.derived.linked.event_anchors[event.id]
+            marks.append(
+                Mark(
+                    anchor.quote.start, anchor.quote.end, "mark",
+                    {"class": "quote event"}, id=f"event-{event.id}", rank=rank,
+                )
+            )  # fmt: skip
+        return highlight(source.text, marks)
+
+    def _claim_marks(self, claim: Claim, anchor: Anchor, rank: int, footnote: int) -> list[Mark]:
+        assert anchor.number is not None
+        note = Markup(
+            '<sup class="ref"><a href="../claims/{id}.html" aria-label="claim {id}">{n}</a></sup>'
+        ).format(id=claim.id, n=footnote)
+        quote = Mark(
+            anchor.quote.start, anchor.quote.end, "mark", {"class": "quote"},
+            id=f"claim-{claim.id}", id_at=anchor.number.start, rank=rank, after=note,
+        )  # fmt: skip
+        number = Mark(
+            anchor.number.start, anchor.number.end, "strong",
+            {"class": "num", "data-number-of": claim.id}, rank=rank,
+        )  # fmt: skip
+        return [quote, number]
+
+    def excerpt_html(self, claim: Claim, anchor: Anchor) -> Markup:
+        """The quote in its surrounding sentences, its number linked to the source."""
+        assert anchor.number is not None
+        text = self.data.sources[claim.source].text
+        span = context_span(text, anchor.quote)
+        excerpt = text[span.start : span.end]
+        shift = span.start
+        marks = [
+            Mark(anchor.quote.start - shift, anchor.quote.end - shift, "mark", {"class": "quote"}),
+            Mark(
+                anchor.number.start - shift, anchor.number.end - shift, "a",
+                {"class": "num", "href": f"../{claim_target(claim)}", "data-claim": claim.id},
+            ),
+        ]  # fmt: skip
+        prefix = "…" if span.start > 0 else ""
+        suffix = "…" if span.end < len(text) else ""
+        return Markup(prefix) + highlight(excerpt, marks) + Markup(suffix)
+
+    # -- output -------------------------------------------------------------
+
+    def common_context(self, page: Page) -> dict[str, Any]:
+        return {
+            "root": root_of(page.path),
+            "page_path": page.path,
+            "data": self.data,
+            "derived": self.derived,
+            "site_title": self.data.title,
+            "site_description": self.data.description,
+        }
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        html = template.render({**self.common_context(page), **page.context})
+        return html.encode("utf-8")
+
+    def static_files(self) -> Iterator[tuple[str, bytes]]:
+        """Files copied as they are: the stylesheet; a --templates folder may add more."""
+        seen: set[str] = set()
+        loader = self.env.loader
+        assert isinstance(loader, jinja2.FileSystemLoader)
+        for folder in loader.searchpath:
+            static = Path(folder) / STATIC_DIR
+            if not static.is_dir():
+                continue
+            for path in sorted(static.rglob("*")):
+                relative = path.relative_to(static).as_posix()
+                if path.is_file() and relative not in seen:
+                    seen.add(relative)
+                    yield relative, path.read_bytes()

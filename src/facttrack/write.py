@@ -1,0 +1,100 @@
+"""Write the site: into a temporary folder beside the output, then swap it in.
+
+A build that fails or crashes midway leaves the previous site as it was. Files
+whose bytes did not change are hard-linked from the previous site, so their
+modification times stay put and a deploy uploads only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MARKER = ".facttrack-site"  # written in every site; only such folders are replaced
+
+
+class WriteError(Exception):
+    """The output folder cannot be written; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int  # files with new content
+    unchanged: int  # files identical to the previous build
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise WriteError(f"refusing to write '{path}': outside the output folder")
+    return relative
+
+
+def check_output(out: Path) -> None:
+    """Refuse to replace a folder facttrack did not write (it may hold someone's work)."""
+    if out.exists() and not out.is_dir():
+        raise WriteError(f"{out} exists and is not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise WriteError(
+            f"{out} is not empty and was not written by facttrack; "
+            "refusing to replace it. Choose another --out, or empty the folder first"
+        )
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _link(existing: Path, new: Path) -> bool:
+    try:
+        os.link(existing, new)
+    except OSError:  # a file system without hard links: write the bytes instead
+        return False
+    return True
+
+
+def write_site(files: Iterable[tuple[str, bytes]], out: Path) -> WriteResult:
+    """Write every (relative path, bytes) into a fresh folder, then swap it for `out`."""
+    check_output(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    written = unchanged = 0
+    try:
+        for path, content in [(MARKER, b"built by facttrack\n"), *files]:
+            relative = _safe_relative(path)
+            target = staging.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            previous = out.joinpath(*relative.parts)
+            if _same_bytes(previous, content) and _link(previous, target):
+                unchanged += 1
+            else:
+                target.write_bytes(content)
+                written += 1
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteResult(written=written, unchanged=unchanged)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put the staging folder in place of out; the old one is removed afterwards."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

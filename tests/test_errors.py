@@ -1,0 +1,493 @@
+"""A catalogue of broken inputs: each gives exit status 1, a clear message on the
+right line, and writes nothing (the previous site stays as it was)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from helpers import CLAIMS_YAML, SOURCE_TEXT, source_file
+
+CLAIM = """\
+  - id: senate-returns
+    figure: returns
+    value: 541210
+    as_of: "2024-11"
+    speaker: ministry
+    source: dawn
+    quote: 541,210 people have been sent back since October.
+"""
+
+
+def edit(old: str, new: str, text: str = CLAIMS_YAML) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def add_claim(extra: str) -> str:
+    """The base claims with one more claim appended to the claims list."""
+    return edit("events:\n", extra + "events:\n")
+
+
+@dataclass
+class Case:
+    name: str
+    where: str  # "claims.yaml:14" or "sources/dawn.txt:1"; matched as a prefix
+    message: str
+    claims: str | bytes | None = CLAIMS_YAML
+    sources: dict[str, str | bytes] = field(default_factory=lambda: {"dawn": source_file()})
+
+
+CASES = [
+    # YAML itself
+    Case(
+        "yaml syntax error",
+        "claims.yaml:14",
+        "YAML syntax error",
+        edit("    value: 541210\n", "    value: [541210\n"),
+    ),
+    Case(
+        "tab indentation",
+        "claims.yaml:14",
+        "YAML does not allow tabs",
+        edit("    value: 541210\n", "\tvalue: 541210\n"),
+    ),
+    Case(
+        "unclosed quote",
+        "claims.yaml:12",
+        "YAML syntax error",
+        edit('as_of: "2024-11"', 'as_of: "2024-11'),
+    ),
+    Case(
+        "duplicate key",
+        "claims.yaml:15:5",
+        "duplicate key 'value' (first written on line 14)",
+        edit("    as_of:", "    value: 541210\n    as_of:"),
+    ),
+    Case(
+        "alias",
+        "claims.yaml:19:11",
+        "YAML aliases (*",
+        edit(
+            "    quote: 541,210 people have been sent back since October.\n",
+            "    quote: &q 541,210 people have been sent back since October.\n    note: *q\n",
+        ),
+    ),
+    Case(
+        "alias bomb",
+        "claims.yaml:",
+        "YAML aliases (*",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+        + CLAIMS_YAML,
+    ),
+    Case(
+        "merge key",
+        "claims.yaml:14",
+        "YAML merge keys (<<) are not supported",
+        edit("    figure: returns\n", "    figure: returns\n    <<: {unit: people}\n"),
+    ),
+    Case("empty file", "claims.yaml:1", "file is empty", ""),
+    Case("only a comment", "claims.yaml:1", "file is empty", "# nothing yet\n"),
+    Case("not a mapping", "claims.yaml:1", "must be a mapping", "- figures\n- claims\n"),
+    Case(
+        "missing list",
+        "claims.yaml:1",
+        "missing the list 'claims'",
+        CLAIMS_YAML[: CLAIMS_YAML.index("claims:")],
+    ),
+    Case(
+        "list is a mapping",
+        "claims.yaml:11",
+        "'claims' must be a list of records",
+        edit("claims:\n" + CLAIM, "claims:\n  id: x\n"),
+    ),
+    Case(
+        "record is a string",
+        "claims.yaml:12",
+        "claim #1 must be a mapping of fields",
+        edit(CLAIM, "  - senate-returns\n"),
+    ),
+    Case(
+        "unknown top-level key",
+        "claims.yaml:25",
+        "unknown top-level key 'claim' (did you mean 'claims'?)",
+        CLAIMS_YAML + "claim: []\n",
+    ),
+    # fields and types
+    Case(
+        "unknown field",
+        "claims.yaml:14",
+        "unknown field 'valeu' (did you mean 'value'?)",
+        edit("    value: 541210", "    valeu: 541210"),
+    ),
+    Case(
+        "missing required field",
+        "claims.yaml:12",
+        "missing required field 'speaker'",
+        edit("    speaker: ministry\n", "", edit(CLAIM, CLAIM)),
+    ),
+    Case(
+        "empty required field",
+        "claims.yaml:16",
+        "must not be empty",
+        edit("    speaker: ministry\n", "    speaker:\n"),
+    ),
+    Case(
+        "value is text",
+        "claims.yaml:14",
+        "must be a number, not '541,210'",
+        edit("value: 541210", "value: 541,210"),
+    ),
+    Case(
+        "value is a list",
+        "claims.yaml:14",
+        "must be a number, not a list",
+        edit("value: 541210", "value: [541210]"),
+    ),
+    Case(
+        "value is boolean",
+        "claims.yaml:14",
+        "must be a number, not true/false",
+        edit("value: 541210", "value: yes"),
+    ),
+    Case(
+        "value is infinite",
+        "claims.yaml:14",
+        "must be a number",
+        edit("value: 541210", "value: .inf"),
+    ),
+    Case(
+        "label is a mapping",
+        "claims.yaml:3",
+        "must be text, not a mapping",
+        edit("label: Returns to Afghanistan", "label: {en: Returns}"),
+    ),
+    Case(
+        "bad figure kind",
+        "claims.yaml:5",
+        "'total' is not one of: cumulative",
+        edit("kind: cumulative", "kind: total"),
+    ),
+    Case(
+        "bad qualifier",
+        "claims.yaml:15",
+        "'aprox' is not one of: exact, about",
+        edit("    as_of:", "    qualifier: aprox\n    as_of:"),
+    ),
+    Case(
+        "bad id",
+        "claims.yaml:12",
+        "'Senate Returns' is not a valid id",
+        edit("id: senate-returns", "id: Senate Returns"),
+    ),
+    Case(
+        "key is not a bool",
+        "claims.yaml:7",
+        "must be true or false",
+        edit(
+            "    description: People who went back.\n",
+            "    description: People who went back.\n    key: sometimes\n",
+        ),
+    ),
+    Case(
+        "both value and range",
+        "claims.yaml:14",
+        "give either 'value' or 'low' and 'high'",
+        edit("    value: 541210\n", "    value: 541210\n    low: 1\n    high: 2\n"),
+    ),
+    Case(
+        "no number at all", "claims.yaml:12", "missing the number", edit("    value: 541210\n", "")
+    ),
+    Case(
+        "range missing high",
+        "claims.yaml:12",
+        "a range needs both 'low' and 'high'",
+        edit("    value: 541210\n", "    low: 541210\n"),
+    ),
+    Case(
+        "range runs backwards",
+        "claims.yaml:14",
+        "range runs backwards: low 600000 is more",
+        edit("    value: 541210\n", "    low: 600000\n    high: 500000\n"),
+    ),
+    # ids and references
+    Case(
+        "duplicate claim id",
+        "claims.yaml:19",
+        "duplicate id 'senate-returns' (first used on line 12)",
+        add_claim(CLAIM),
+    ),
+    Case(
+        "duplicate figure id",
+        "claims.yaml:7",
+        "duplicate id 'returns'",
+        edit(
+            "speakers:\n",
+            "  - id: returns\n    label: x\n    unit: people\n"
+            "    kind: count\n    description: x\nspeakers:\n",
+        ),
+    ),
+    Case(
+        "unknown figure",
+        "claims.yaml:13",
+        "unknown figure 'return' (did you mean 'returns'?)",
+        edit("figure: returns", "figure: return"),
+    ),
+    Case(
+        "unknown speaker",
+        "claims.yaml:16",
+        "unknown speaker 'minstry' (did you mean 'ministry'?)",
+        edit("speaker: ministry", "speaker: minstry"),
+    ),
+    Case(
+        "unknown source",
+        "claims.yaml:17",
+        "unknown source 'dwan' (did you mean 'dawn'?)",
+        edit("source: dawn", "source: dwan"),
+    ),
+    Case(
+        "source id leaves the folder",
+        "claims.yaml:17",
+        "unknown source '../../etc/passwd'",
+        edit("source: dawn", "source: ../../etc/passwd"),
+    ),
+    Case(
+        "event with unknown source",
+        "claims.yaml:23",
+        "unknown source 'nowhere'",
+        edit(
+            "    source: dawn\n    quote: The government",
+            "    source: nowhere\n    quote: The government",
+        ),
+    ),
+    # dates
+    Case(
+        "impossible date",
+        "claims.yaml:15",
+        "'2023-02-30' is not a real date",
+        edit('as_of: "2024-11"', 'as_of: "2023-02-30"'),
+    ),
+    Case("month 13", "claims.yaml:15", "has month 13", edit('as_of: "2024-11"', "as_of: 2024-13")),
+    Case(
+        "date in words",
+        "claims.yaml:15",
+        "'November 2024' is not a date",
+        edit('as_of: "2024-11"', "as_of: November 2024"),
+    ),
+    Case(
+        "future as_of",
+        "claims.yaml:15",
+        "2099-01 is in the future",
+        edit('as_of: "2024-11"', 'as_of: "2099-01"'),
+    ),
+    Case(
+        "future stated_on",
+        "claims.yaml:16",
+        "2099-01-01 is in the future",
+        edit(
+            "    speaker: ministry\n    source: dawn\n    quote: 541",
+            "    stated_on: 2099-01-01\n    speaker: ministry\n    source: dawn\n    quote: 541",
+        ),
+    ),
+    Case(
+        "future event",
+        "claims.yaml:21",
+        "2098 is in the future",
+        edit('date: "2023-10"', "date: 2098"),
+    ),
+    # quotes and numbers
+    Case(
+        "quote not in source",
+        "claims.yaml:18",
+        "quote not found in source 'dawn'",
+        edit("have been sent back since", "were sent back since"),
+    ),
+    Case(
+        "quote with changed punctuation",
+        "claims.yaml:18",
+        'closest passage: "541,210 people',
+        edit("since October.", "since October!"),
+    ),
+    Case(
+        "event quote not in source",
+        "claims.yaml:24",
+        "quote not found in source 'dawn'",
+        edit("49 holding centers", "50 holding centres"),
+    ),
+    Case(
+        "number disagrees",
+        "claims.yaml:14",
+        "no number in the quote equals 541,211",
+        edit("value: 541210", "value: 541211"),
+    ),
+    Case(
+        "number_text disagrees",
+        "claims.yaml:14",
+        "the quote says '541,210' (541210) but the claim's value is 541,000",
+        edit("value: 541210", "value: 541000\n    number_text: 541,210"),
+    ),
+    Case(
+        "number_text not in quote",
+        "claims.yaml:19",
+        "number_text '1.7 million' does not occur",
+        edit("since October.\n", "since October.\n    number_text: 1.7 million\n"),
+    ),
+    Case(
+        "number_text not a number",
+        "claims.yaml:19",
+        "'sent back' is not a number",
+        edit("since October.\n", "since October.\n    number_text: sent back\n"),
+    ),
+    Case(
+        "ambiguous number",
+        "claims.yaml:21",
+        "the quote has 2 numbers equal to 8",
+        add_claim(
+            "  - id: eight\n    figure: returns\n    value: 8\n    as_of: 2023\n"
+            "    speaker: ministry\n    source: twice\n    quote: 8 went and 8 came\n"
+        ),
+        {"dawn": source_file(), "twice": source_file("Then 8 went and 8 came back.\n")},
+    ),
+    Case(
+        "percent under a people figure",
+        "claims.yaml:14",
+        "in percent, but the claim's unit is 'people'",
+        edit("value: 541210\n", "value: 98\n", edit("quote: 541,210", "quote: 98%")),
+        {"dawn": source_file(SOURCE_TEXT.replace("541,210 people", "98% people"))},
+    ),
+    # source files
+    Case(
+        "non-UTF-8 source",
+        "sources/dawn.txt:10:4",
+        "not valid UTF-8",
+        sources={"dawn": source_file().encode() + b"caf\xe9\n"},
+    ),
+    Case(
+        "source without front matter",
+        "sources/dawn.txt:1",
+        "source has no front matter",
+        sources={"dawn": SOURCE_TEXT},
+    ),
+    Case(
+        "unclosed front matter",
+        "sources/dawn.txt:1",
+        "source has no front matter",
+        sources={"dawn": "---\ntitle: x\n" + SOURCE_TEXT},
+    ),
+    Case(
+        "front matter missing publisher",
+        "sources/dawn.txt:2",
+        "missing required field 'publisher'",
+        sources={"dawn": source_file().replace("publisher: Dawn\n", "")},
+    ),
+    Case(
+        "front matter unknown key",
+        "sources/dawn.txt:",
+        "unknown field 'auther'",
+        sources={"dawn": source_file(auther="me")},
+    ),
+    Case(
+        "front matter bad url",
+        "sources/dawn.txt:",
+        "'javascript:alert(1)' is not an http",
+        sources={"dawn": source_file(url="javascript:alert(1)")},
+    ),
+    Case(
+        "front matter bad date",
+        "sources/dawn.txt:4",
+        "'2024-11-31' is not a real date",
+        sources={"dawn": source_file(published="2024-11-31")},
+    ),
+    Case(
+        "front matter YAML error",
+        "sources/dawn.txt:2:8",
+        "YAML syntax error",
+        sources={"dawn": source_file(title='"unclosed')},
+    ),
+    Case(
+        "source with no text",
+        "sources/dawn.txt:7",
+        "source has no text",
+        sources={"dawn": source_file("")},
+    ),
+    Case(
+        "source file name not an id",
+        "sources/Dawn News.txt",
+        "is not a valid id",
+        sources={"dawn": source_file(), "Dawn News": source_file()},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_broken_input_is_reported_and_nothing_is_written(case, project, cli, tmp_path):
+    data = project(claims=case.claims, sources=case.sources)
+    out = tmp_path / "site"
+    result = cli("build", "--data", data, "--out", out)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    location = f"{data}/{case.where}"
+    lines = [line for line in result.stderr.splitlines() if line.startswith(location)]
+    assert any(
+        case.message in line
+        for line in result.stderr.splitlines()
+        if line.startswith(location) or line.startswith("  ")
+    ), f"expected {case.where}: {case.message}\n{result.stderr}"
+    assert lines, result.stderr
+    assert result.stderr.rstrip().endswith("nothing was written.")
+    assert not out.exists()
+
+
+def test_the_catalogue_is_large():
+    assert len(CASES) >= 40
+
+
+def test_all_errors_of_a_run_are_reported_together(project, cli):
+    claims = edit(
+        "figure: returns\n    value",
+        "figure: return\n    value",
+        edit('date: "2023-10"', 'date: "2023-02-30"'),
+    )
+    result = cli("check", "--data", project(claims=claims))
+    assert result.returncode == 1
+    assert "unknown figure 'return'" in result.stderr
+    assert "'2023-02-30' is not a real date" in result.stderr
+    assert "Error: 2 errors." in result.stderr
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(project, cli, tmp_path):
+    data = project()
+    out = tmp_path / "site"
+    assert cli("build", "--data", data, "--out", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (data / "claims.yaml").write_text(edit("value: 541210", "value: 1"))
+    assert cli("build", "--data", data, "--out", out).returncode == 1
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_missing_data_folder(cli, tmp_path):
+    result = cli("build", "--data", tmp_path / "nope", "--out", tmp_path / "site")
+    assert result.returncode == 1
+    assert f"{tmp_path / 'nope'}: data folder not found" in result.stderr
+    assert "pass --data PATH" in result.stderr
+
+
+def test_huge_claims_file_is_refused_without_reading_it(project, cli, monkeypatch):
+    data = project()
+    with open(data / "claims.yaml", "ab") as handle:
+        handle.truncate(300 * 1024 * 1024)  # sparse: costs no disk
+    result = cli("check", "--data", data)
+    assert result.returncode == 1
+    assert "more than the limit" in result.stderr
+
+
+def test_a_folder_not_written_by_facttrack_is_never_replaced(project, cli, tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.txt").write_text("years of work")
+    result = cli("build", "--data", project(), "--out", out)
+    assert result.returncode == 1
+    assert "was not written by facttrack" in result.stderr
+    assert (out / "thesis.txt").read_text() == "years of work"
