@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, reporting
 from .build import Options, Result, build, check
 from .errors import Problems
 
@@ -16,14 +17,26 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def report(problems: Problems, *, wrote_nothing: bool) -> None:
-    """Print every problem, errors first, then one summary line."""
-    for problem in [*problems.errors, *problems.warnings]:
-        print(problem.format(), file=sys.stderr)
-    errors = len(problems.errors)
-    if errors:
-        tail = ", nothing was written." if wrote_nothing else "."
-        print(f"Error: {_plural(errors, 'error')}{tail}", file=sys.stderr)
+def report(
+    problems: Problems, *, wrote_nothing: bool, strict: bool = False, format: str = "text"
+) -> None:
+    """Print every problem, errors first, then one summary line.
+
+    text goes to stderr for people; github prints workflow commands on stdout, where
+    the Actions runner reads them; json prints one document on stdout (nothing else).
+    """
+    if format == "json":
+        print(reporting.json_document(problems, strict=strict))
+        return
+    if format == "github":
+        for line in reporting.github_lines(problems):
+            print(line)
+    else:
+        for problem in reporting.ordered(problems):
+            print(problem.format(), file=sys.stderr)
+    closing = reporting.summary(problems, strict=strict, wrote_nothing=wrote_nothing)
+    if closing:
+        print(closing, file=sys.stderr)
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -31,7 +44,13 @@ def _options(args: argparse.Namespace) -> Options:
         data=Path(args.data),
         out=Path(getattr(args, "out", "site")),
         templates=Path(args.templates) if args.templates else None,
+        strict=getattr(args, "strict", False),
     )
+
+
+def _warnings_note(result: Result) -> str:
+    warnings = len(result.problems.warnings)
+    return f" {reporting.plural(warnings, 'warning')} (see above)." if warnings else ""
 
 
 def _summary(result: Result) -> str:
@@ -48,23 +67,27 @@ def _summary(result: Result) -> str:
 def run_build(args: argparse.Namespace) -> int:
     options = _options(args)
     result = build(options)
-    report(result.problems, wrote_nothing=True)
+    report(result.problems, wrote_nothing=True, strict=options.strict, format=args.format)
     if not result.ok or result.written is None:
         return 1
     written = result.written
-    print(
-        f"Built {_plural(result.pages, 'page')} from {_summary(result)} into {options.out}/ "
-        f"({written.written} files written, {written.unchanged} unchanged)."
-    )
+    if args.format != "json":
+        print(
+            f"Built {_plural(result.pages, 'page')} from {_summary(result)} into {options.out}/ "
+            f"({written.written} files written, {written.unchanged} unchanged)."
+            + _warnings_note(result)
+        )
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    result = check(_options(args))
-    report(result.problems, wrote_nothing=False)
+    options = _options(args)
+    result = check(options)
+    report(result.problems, wrote_nothing=False, strict=options.strict, format=args.format)
     if not result.ok:
         return 1
-    print(f"OK: {_summary(result)}; every quote and number checked.")
+    if args.format != "json":
+        print(f"OK: {_summary(result)}; every quote and number checked." + _warnings_note(result))
     return 0
 
 
@@ -89,6 +112,16 @@ def parser() -> argparse.ArgumentParser:
             "--templates", metavar="DIR", help="folder of templates overriding the built-in ones"
         )
 
+    def reported(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--format",
+            choices=reporting.FORMATS,
+            default="text",
+            help="how to print problems: text (default), github (workflow commands that "
+            "annotate a pull request) or json (for tools, on stdout)",
+        )
+        sub.add_argument("--strict", action="store_true", help="fail on warnings as well as errors")
+
     build_cmd = commands.add_parser(
         "build",
         help="check the data and write the site",
@@ -96,6 +129,7 @@ def parser() -> argparse.ArgumentParser:
         "and the previous site stays as it was.",
     )
     common(build_cmd)
+    reported(build_cmd)
     build_cmd.add_argument(
         "--out", default="site", metavar="DIR", help="folder to write the site into (default: site)"
     )
@@ -108,13 +142,18 @@ def parser() -> argparse.ArgumentParser:
         "Exit status 1 when there are errors.",
     )
     common(check_cmd)
+    reported(check_cmd)
     check_cmd.set_defaults(run=run_check)
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except BrokenPipeError:  # piped into head or less, which stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 
