@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, reporting
+from . import __version__, find, reporting
 from .build import Options, Result, build, check
 from .errors import Problems
 
@@ -91,6 +91,43 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_find(args: argparse.Namespace) -> int:
+    problems = Problems()
+    sources = find.load_sources(Path(args.data), problems)
+    for problem in reporting.ordered(problems):  # unreadable sources are skipped, not fatal
+        print(problem.format(), file=sys.stderr)
+    if args.source is not None:
+        known = {source.id: source for source in sources}
+        if args.source not in known:
+            closest = find.closest_source(args.source, known)
+            suggestion = f" (did you mean '{closest}'?)" if closest else ""
+            print(
+                f"Error: no source '{args.source}' in {Path(args.data) / 'sources'}{suggestion}",
+                file=sys.stderr,
+            )
+            return 1
+        sources = [known[args.source]]
+    matches = find.search(sources, args.text)
+    where = _plural(len(sources), "source")
+    if not matches:
+        print(f"No match for '{args.text}' in {where}.", file=sys.stderr)
+        return 1
+    for match, stub in zip(matches, find.stubs(matches), strict=True):
+        print(f"# {match.source.path}:{match.line}:{match.col}: {find.in_context(match)}")
+        print(stub)
+        print()
+    claims = Path(args.data) / "claims.yaml"
+    kinds = {"'claims:'" if m.quantity else "'events:'" for m in matches}
+    print(
+        f"{len(matches)} match{'' if len(matches) == 1 else 'es'} for '{args.text}' in {where}. "
+        "Paste a stub under "
+        f"{' or '.join(sorted(kinds))} in {claims}, fill in the empty fields, "
+        "then run 'facttrack check'.",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="facttrack",
@@ -144,6 +181,23 @@ def parser() -> argparse.ArgumentParser:
     common(check_cmd)
     reported(check_cmd)
     check_cmd.set_defaults(run=run_check)
+
+    find_cmd = commands.add_parser(
+        "find",
+        help="search the sources for a number or phrase; print ready-to-paste claim stubs",
+        description="Search the source texts for a number, in any written form ('1700000' "
+        "finds '1.7 million'), or a phrase (ignoring case and spacing). Each match is "
+        "printed in its sentence with a claim stub to paste into claims.yaml.",
+    )
+    find_cmd.add_argument("text", metavar="TEXT", help="a number or a phrase")
+    find_cmd.add_argument("--source", metavar="ID", help="search only this source")
+    find_cmd.add_argument(
+        "--data",
+        default="data",
+        metavar="DIR",
+        help="folder with claims.yaml and sources/ (default: data)",
+    )
+    find_cmd.set_defaults(run=run_find)
     return main
 
 

@@ -9,6 +9,7 @@ guess: dates remain strings, so precision is never lost.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -367,6 +368,23 @@ def load_source(path: Path, shown: str, problems: Problems) -> RawSource | None:
     return RawSource(source_id, shown, meta, body, text_line)
 
 
+def source_paths(sources_dir: Path, problems: Problems) -> Iterator[Path]:
+    """The .txt files of the sources folder, in name order; none that leads outside it."""
+    for path in sorted(sources_dir.iterdir()):
+        if path.suffix != ".txt" or path.name.startswith("."):
+            continue
+        if not path.resolve().is_relative_to(sources_dir.resolve()):
+            problems.error(
+                str(path),
+                None,
+                None,
+                "source file points outside the sources folder",
+                hint="copy the document into the sources folder instead of linking",
+            )
+            continue
+        yield path
+
+
 def load(data_dir: Path, problems: Problems) -> RawData:
     """Read every input file of a project; problems go to the collector."""
     claims_path = data_dir / CLAIMS_FILE
@@ -421,18 +439,7 @@ def load(data_dir: Path, problems: Problems) -> RawData:
             hint="put one <id>.txt file per source document there",
         )
         return raw
-    for path in sorted(sources_dir.iterdir()):
-        if path.suffix != ".txt" or path.name.startswith("."):
-            continue
-        if not path.resolve().is_relative_to(sources_dir.resolve()):
-            problems.error(
-                str(path),
-                None,
-                None,
-                "source file points outside the sources folder",
-                hint="copy the document into the sources folder instead of linking",
-            )
-            continue
+    for path in source_paths(sources_dir, problems):
         if SOURCE_ID_RE.fullmatch(path.stem):
             raw.source_ids.add(path.stem)
         source = load_source(path, str(path), problems)
