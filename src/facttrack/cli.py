@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, find, reporting
+from . import __version__, find, reporting, serve
 from .build import Options, Result, build, check
 from .errors import Problems
 
@@ -128,6 +130,38 @@ def run_find(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    templates = Path(args.templates) if args.templates else None
+    preview = serve.Preview(Path(args.data), templates)
+    try:
+        server = serve.Server(
+            preview, port=args.port, log=lambda line: print(line, file=sys.stderr, flush=True)
+        )
+    except OSError as exc:
+        preview.close()
+        print(
+            f"Error: cannot listen on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
+            "pass --port with another number, or --port 0 for any free one",
+            file=sys.stderr,
+        )
+        return 1
+    # stopped by Ctrl-C or a kill: either way, stop cleanly and remove the temporary site
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.start()
+        print(
+            f"Serving a preview of {args.data}/ on {server.url} "
+            "(rebuilt on every change; Ctrl-C stops it).",
+            flush=True,
+        )
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="facttrack",
@@ -198,6 +232,22 @@ def parser() -> argparse.ArgumentParser:
         help="folder with claims.yaml and sources/ (default: data)",
     )
     find_cmd.set_defaults(run=run_find)
+
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="preview the site on 127.0.0.1, rebuilt whenever data or templates change",
+        description="Build the site into a temporary folder and serve it on 127.0.0.1. "
+        "Every change to the data or templates rebuilds it; a build with errors shows "
+        "them in the browser instead. The site/ folder is never touched.",
+    )
+    common(serve_cmd)
+    serve_cmd.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port to listen on (default: 8000; 0 picks a free one)",
+    )
+    serve_cmd.set_defaults(run=run_serve)
     return main
 
 
