@@ -3,10 +3,13 @@ right line, and writes nothing (the previous site stays as it was)."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 
 import pytest
 
+from facttrack.build import Options, build, check
+from facttrack.render import Renderer
 from helpers import CLAIMS_YAML, SOURCE_TEXT, source_file
 
 CLAIM = """\
@@ -418,6 +421,125 @@ CASES = [
         "is not a valid id",
         sources={"dawn": source_file(), "Dawn News": source_file()},
     ),
+    # more broken input (issue 4)
+    Case("claims file is a bare scalar", "claims.yaml:1:1", "must be a mapping", "hello\n"),
+    Case(
+        "two YAML documents",
+        "claims.yaml:25",
+        "expected a single document",
+        CLAIMS_YAML + "---\nfigures: []\n",
+    ),
+    Case(
+        "NUL character",
+        "claims.yaml:14:15",
+        "control character U+0000",
+        edit("value: 541210", "value: 541\x00210"),
+    ),
+    Case(
+        "nesting bomb",
+        "claims.yaml:14:",
+        "nested more than 64 levels deep",
+        edit("value: 541210", "value: " + "[" * 100_000 + "]" * 100_000),
+    ),
+    Case(
+        "explicit tag that does not fit",
+        "claims.yaml:14:5",
+        "must be a number, not 'abc'",
+        edit("value: 541210", "value: !!int abc"),
+    ),
+    Case(
+        "bool tag that does not fit",
+        "claims.yaml:7",
+        "must be true or false, not 'maybe'",
+        edit(
+            "    description: People who went back.\n",
+            "    description: People who went back.\n    key: !!bool maybe\n",
+        ),
+    ),
+    Case(
+        "integer too large for a number",
+        "claims.yaml:14:5",
+        "must be a number, not the number 999999999999999999999",
+        edit("value: 541210", "value: " + "9" * 400),
+    ),
+    Case(
+        "duplicate numeric ids",
+        "claims.yaml:19",
+        "duplicate id '7' (first used on line 12)",
+        add_claim(CLAIM).replace("id: senate-returns", "id: 7"),
+    ),
+    Case(
+        "duplicate top-level key",
+        "claims.yaml:25:1",
+        "duplicate key 'events' (first written on line 19)",
+        CLAIMS_YAML + "events: []\n",
+    ),
+    Case(
+        "id is true",
+        "claims.yaml:12:5",
+        "must be text, not true/false",
+        edit("id: senate-returns", "id: yes"),
+    ),
+    Case(
+        "quote is only spaces",
+        "claims.yaml:18:5",
+        "must not be empty",
+        edit("quote: 541,210 people have been sent back since October.", "quote: '   '"),
+    ),
+    Case(
+        "claims file in Latin-1",
+        "claims.yaml:3:",
+        "not valid UTF-8",
+        edit("Returns to Afghanistan", "Retours \u00e0 Kaboul").encode("latin-1"),
+    ),
+    Case(
+        "claims file in UTF-16",
+        "claims.yaml:1:1",
+        "not valid UTF-8",
+        CLAIMS_YAML.encode("utf-16"),
+    ),
+    Case(
+        "front matter is a bare scalar",
+        "sources/dawn.txt:2",
+        "front matter must be a mapping",
+        sources={"dawn": "---\njust some words\n---\n" + SOURCE_TEXT},
+    ),
+    Case(
+        "front matter title is a list",
+        "sources/dawn.txt:2:1",
+        "must be text, not a list",
+        sources={"dawn": source_file(title="[Senate, told]")},
+    ),
+    Case(
+        "front matter published is a mapping",
+        "sources/dawn.txt:4:1",
+        "must be a date, not a mapping",
+        sources={"dawn": source_file(published="{year: 2024}")},
+    ),
+    Case(
+        "front matter published is true",
+        "sources/dawn.txt:4:1",
+        "must be a date, not true/false",
+        sources={"dawn": source_file(published="yes")},
+    ),
+    Case(
+        "front matter duplicate key",
+        "sources/dawn.txt:6:1",
+        "duplicate key 'title' (first written on line 2)",
+        sources={"dawn": source_file(kind="news article\ntitle: again")},
+    ),
+    Case(
+        "front matter NUL character",
+        "sources/dawn.txt:3:",
+        "control character U+0000",
+        sources={"dawn": source_file(publisher="Da\x00wn")},
+    ),
+    Case(
+        "front matter alias",
+        "sources/dawn.txt:",
+        "YAML aliases (*",
+        sources={"dawn": source_file(title="&t Senate", kind="*t")},
+    ),
 ]
 
 
@@ -491,3 +613,86 @@ def test_a_folder_not_written_by_facttrack_is_never_replaced(project, cli, tmp_p
     assert result.returncode == 1
     assert "was not written by facttrack" in result.stderr
     assert (out / "thesis.txt").read_text() == "years of work"
+
+
+def test_every_error_in_the_catalogue_has_a_line_and_column(project):
+    """Only a problem with a file name itself has no line to point at."""
+    for case in CASES:
+        data = project(claims=case.claims, sources=case.sources)
+        result = check(Options(data=data))
+        assert result.problems.errors, case.name
+        for problem in result.problems.errors:
+            if "file name" in problem.message:
+                continue
+            assert problem.line is not None and problem.col is not None, (case.name, problem)
+        shutil.rmtree(data)
+
+
+def test_huge_source_file_is_refused_without_reading_it(project, cli, tmp_path):
+    data = project()
+    with open(data / "sources" / "big.txt", "wb") as handle:
+        handle.truncate(40 * 1024 * 1024)  # sparse: costs no disk
+    out = tmp_path / "site"
+    result = cli("build", "--data", data, "--out", out)
+    assert result.returncode == 1
+    assert f"{data}/sources/big.txt: file is 41,943,040 bytes, more than the limit" in result.stderr
+    assert not out.exists()
+
+
+def test_a_source_linking_outside_the_sources_folder_is_refused(project, cli, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(source_file("The password is 541,210.\n"))
+    data = project()
+    (data / "sources" / "leak.txt").symlink_to(secret)
+    result = cli("check", "--data", data)
+    assert result.returncode == 1
+    assert (
+        f"{data}/sources/leak.txt: source file points outside the sources folder" in result.stderr
+    )
+    assert "password" not in result.stderr
+
+
+def test_a_folder_named_like_a_source_is_reported(project, cli):
+    data = project()
+    (data / "sources" / "odd.txt").mkdir()
+    result = cli("check", "--data", data)
+    assert result.returncode == 1
+    assert f"{data}/sources/odd.txt: cannot read file: Is a directory" in result.stderr
+
+
+def test_byte_order_marks_and_windows_line_ends_work(project, cli, tmp_path):
+    def windows(text: str) -> bytes:
+        return "\ufeff".encode() + text.replace("\n", "\r\n").encode()
+
+    data = project(claims=windows(CLAIMS_YAML), sources={"dawn": windows(source_file())})
+    out = tmp_path / "site"
+    result = cli("build", "--data", data, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "541,210" in (out / "sources" / "dawn.html").read_text()
+    broken = windows(edit("value: 541210", "value: 541211"))
+    (data / "claims.yaml").write_bytes(broken)
+    result = cli("check", "--data", data)
+    assert f"{data}/claims.yaml:14:5: claim 'senate-returns', field 'value'" in result.stderr
+
+
+@pytest.mark.parametrize("crash", [RuntimeError("renderer bug"), KeyboardInterrupt()])
+def test_a_crash_midway_leaves_the_previous_site_intact(project, tmp_path, monkeypatch, crash):
+    data = project()
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out)).ok
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_render = Renderer.render
+    rendered: list[str] = []
+
+    def render_then_crash(self, page):
+        rendered.append(page.path)
+        if len(rendered) > 3:
+            raise crash
+        return real_render(self, page) + b"<!-- changed -->"
+
+    monkeypatch.setattr(Renderer, "render", render_then_crash)
+    with pytest.raises(type(crash)):
+        build(Options(data=data, out=out))
+    assert len(rendered) == 4
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]  # no leftovers

@@ -12,6 +12,7 @@ import jinja2
 from .derive import Derived, derive
 from .errors import Problems
 from .link import link
+from .lint import lint
 from .load import load
 from .render import Renderer
 from .validate import validate
@@ -24,6 +25,7 @@ class Options:
     out: Path = Path("site")
     templates: Path | None = None
     today: dt.date | None = None  # for the "no future dates" check; defaults to today
+    strict: bool = False  # warnings fail the run too
 
 
 @dataclass
@@ -32,20 +34,23 @@ class Result:
     derived: Derived | None = None
     written: WriteResult | None = None
     pages: int = 0
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.problems.has_errors()
+        """No errors (and, with strict, no warnings): the site may be written."""
+        return not self.problems.has_errors() and not (self.strict and self.problems.warnings)
 
 
 def check(options: Options) -> Result:
     """Load, validate, link and derive; write nothing."""
-    result = Result()
+    result = Result(strict=options.strict)
     problems = result.problems
     raw = load(options.data, problems)
     linked = link(validate(raw, problems, options.today), problems)
     if not problems.has_errors():
         result.derived = derive(linked)
+        lint(result.derived, problems)
     if options.templates is not None and not options.templates.is_dir():
         problems.error(
             str(options.templates),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, find, reporting, serve
 from .build import Options, Result, build, check
 from .errors import Problems
 
@@ -16,14 +19,26 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def report(problems: Problems, *, wrote_nothing: bool) -> None:
-    """Print every problem, errors first, then one summary line."""
-    for problem in [*problems.errors, *problems.warnings]:
-        print(problem.format(), file=sys.stderr)
-    errors = len(problems.errors)
-    if errors:
-        tail = ", nothing was written." if wrote_nothing else "."
-        print(f"Error: {_plural(errors, 'error')}{tail}", file=sys.stderr)
+def report(
+    problems: Problems, *, wrote_nothing: bool, strict: bool = False, format: str = "text"
+) -> None:
+    """Print every problem, errors first, then one summary line.
+
+    text goes to stderr for people; github prints workflow commands on stdout, where
+    the Actions runner reads them; json prints one document on stdout (nothing else).
+    """
+    if format == "json":
+        print(reporting.json_document(problems, strict=strict))
+        return
+    if format == "github":
+        for line in reporting.github_lines(problems):
+            print(line)
+    else:
+        for problem in reporting.ordered(problems):
+            print(problem.format(), file=sys.stderr)
+    closing = reporting.summary(problems, strict=strict, wrote_nothing=wrote_nothing)
+    if closing:
+        print(closing, file=sys.stderr)
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -31,7 +46,13 @@ def _options(args: argparse.Namespace) -> Options:
         data=Path(args.data),
         out=Path(getattr(args, "out", "site")),
         templates=Path(args.templates) if args.templates else None,
+        strict=getattr(args, "strict", False),
     )
+
+
+def _warnings_note(result: Result) -> str:
+    warnings = len(result.problems.warnings)
+    return f" {reporting.plural(warnings, 'warning')} (see above)." if warnings else ""
 
 
 def _summary(result: Result) -> str:
@@ -48,23 +69,96 @@ def _summary(result: Result) -> str:
 def run_build(args: argparse.Namespace) -> int:
     options = _options(args)
     result = build(options)
-    report(result.problems, wrote_nothing=True)
+    report(result.problems, wrote_nothing=True, strict=options.strict, format=args.format)
     if not result.ok or result.written is None:
         return 1
     written = result.written
-    print(
-        f"Built {_plural(result.pages, 'page')} from {_summary(result)} into {options.out}/ "
-        f"({written.written} files written, {written.unchanged} unchanged)."
-    )
+    if args.format != "json":
+        print(
+            f"Built {_plural(result.pages, 'page')} from {_summary(result)} into {options.out}/ "
+            f"({written.written} files written, {written.unchanged} unchanged)."
+            + _warnings_note(result)
+        )
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    result = check(_options(args))
-    report(result.problems, wrote_nothing=False)
+    options = _options(args)
+    result = check(options)
+    report(result.problems, wrote_nothing=False, strict=options.strict, format=args.format)
     if not result.ok:
         return 1
-    print(f"OK: {_summary(result)}; every quote and number checked.")
+    if args.format != "json":
+        print(f"OK: {_summary(result)}; every quote and number checked." + _warnings_note(result))
+    return 0
+
+
+def run_find(args: argparse.Namespace) -> int:
+    problems = Problems()
+    sources = find.load_sources(Path(args.data), problems)
+    for problem in reporting.ordered(problems):  # unreadable sources are skipped, not fatal
+        print(problem.format(), file=sys.stderr)
+    if args.source is not None:
+        known = {source.id: source for source in sources}
+        if args.source not in known:
+            closest = find.closest_source(args.source, known)
+            suggestion = f" (did you mean '{closest}'?)" if closest else ""
+            print(
+                f"Error: no source '{args.source}' in {Path(args.data) / 'sources'}{suggestion}",
+                file=sys.stderr,
+            )
+            return 1
+        sources = [known[args.source]]
+    matches = find.search(sources, args.text)
+    where = _plural(len(sources), "source")
+    if not matches:
+        print(f"No match for '{args.text}' in {where}.", file=sys.stderr)
+        return 1
+    for match, stub in zip(matches, find.stubs(matches), strict=True):
+        print(f"# {match.source.path}:{match.line}:{match.col}: {find.in_context(match)}")
+        print(stub)
+        print()
+    claims = Path(args.data) / "claims.yaml"
+    kinds = {"'claims:'" if m.quantity else "'events:'" for m in matches}
+    print(
+        f"{len(matches)} match{'' if len(matches) == 1 else 'es'} for '{args.text}' in {where}. "
+        "Paste a stub under "
+        f"{' or '.join(sorted(kinds))} in {claims}, fill in the empty fields, "
+        "then run 'facttrack check'.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    templates = Path(args.templates) if args.templates else None
+    preview = serve.Preview(Path(args.data), templates)
+    try:
+        server = serve.Server(
+            preview, port=args.port, log=lambda line: print(line, file=sys.stderr, flush=True)
+        )
+    except OSError as exc:
+        preview.close()
+        print(
+            f"Error: cannot listen on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
+            "pass --port with another number, or --port 0 for any free one",
+            file=sys.stderr,
+        )
+        return 1
+    # stopped by Ctrl-C or a kill: either way, stop cleanly and remove the temporary site
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.start()
+        print(
+            f"Serving a preview of {args.data}/ on {server.url} "
+            "(rebuilt on every change; Ctrl-C stops it).",
+            flush=True,
+        )
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
     return 0
 
 
@@ -89,6 +183,16 @@ def parser() -> argparse.ArgumentParser:
             "--templates", metavar="DIR", help="folder of templates overriding the built-in ones"
         )
 
+    def reported(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--format",
+            choices=reporting.FORMATS,
+            default="text",
+            help="how to print problems: text (default), github (workflow commands that "
+            "annotate a pull request) or json (for tools, on stdout)",
+        )
+        sub.add_argument("--strict", action="store_true", help="fail on warnings as well as errors")
+
     build_cmd = commands.add_parser(
         "build",
         help="check the data and write the site",
@@ -96,6 +200,7 @@ def parser() -> argparse.ArgumentParser:
         "and the previous site stays as it was.",
     )
     common(build_cmd)
+    reported(build_cmd)
     build_cmd.add_argument(
         "--out", default="site", metavar="DIR", help="folder to write the site into (default: site)"
     )
@@ -108,13 +213,51 @@ def parser() -> argparse.ArgumentParser:
         "Exit status 1 when there are errors.",
     )
     common(check_cmd)
+    reported(check_cmd)
     check_cmd.set_defaults(run=run_check)
+
+    find_cmd = commands.add_parser(
+        "find",
+        help="search the sources for a number or phrase; print ready-to-paste claim stubs",
+        description="Search the source texts for a number, in any written form ('1700000' "
+        "finds '1.7 million'), or a phrase (ignoring case and spacing). Each match is "
+        "printed in its sentence with a claim stub to paste into claims.yaml.",
+    )
+    find_cmd.add_argument("text", metavar="TEXT", help="a number or a phrase")
+    find_cmd.add_argument("--source", metavar="ID", help="search only this source")
+    find_cmd.add_argument(
+        "--data",
+        default="data",
+        metavar="DIR",
+        help="folder with claims.yaml and sources/ (default: data)",
+    )
+    find_cmd.set_defaults(run=run_find)
+
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="preview the site on 127.0.0.1, rebuilt whenever data or templates change",
+        description="Build the site into a temporary folder and serve it on 127.0.0.1. "
+        "Every change to the data or templates rebuilds it; a build with errors shows "
+        "them in the browser instead. The site/ folder is never touched.",
+    )
+    common(serve_cmd)
+    serve_cmd.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port to listen on (default: 8000; 0 picks a free one)",
+    )
+    serve_cmd.set_defaults(run=run_serve)
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except BrokenPipeError:  # piped into head or less, which stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 

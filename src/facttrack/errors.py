@@ -34,11 +34,16 @@ class Problem:
                 parts.append(str(self.col))
         return ":".join(parts)
 
-    def headline(self) -> str:
-        """The message with its record and field, without the location."""
+    def subject(self) -> str:
+        """What the problem is about: "claim 'x', field 'quote'", or ''."""
         subject = self.record or ""
         if self.field:
             subject = f"{subject}, field '{self.field}'" if subject else f"field '{self.field}'"
+        return subject
+
+    def headline(self) -> str:
+        """The message with its record and field, without the location."""
+        subject = self.subject()
         return f"{subject}: {self.message}" if subject else self.message
 
     def format(self) -> str:

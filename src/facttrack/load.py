@@ -9,6 +9,7 @@ guess: dates remain strings, so precision is never lost.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ SOURCES_DIR = "sources"
 MAX_CLAIMS_BYTES = 256 * 1024 * 1024
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
 MAX_ALIAS_REPORTS = 10
+MAX_DEPTH = 64  # far beyond any real record; libyaml's composer crashes on ~100,000 levels
 SOURCE_ID_RE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 
 
@@ -137,10 +139,13 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
-        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-            return self.constructor.construct_object(node)
-        if tag == "tag:yaml.org,2002:bool":
-            return self.constructor.construct_object(node)
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
+            try:
+                return self.constructor.construct_object(node)
+            except (ValueError, KeyError, yaml.YAMLError):
+                # an explicit tag on a value it does not fit ("!!int abc", or digits
+                # beyond Python's limit): keep the text, validation says what is wrong
+                return str(node.value)
         if tag == "tag:yaml.org,2002:null":
             return None
         return str(node.value)  # strings, and dates kept as written
@@ -152,7 +157,8 @@ def _syntax_problem(
     """Report where the broken construct starts, and where YAML noticed."""
     start, noticed = exc.context_mark, exc.problem_mark
     is_tab = "tab" in str(exc.problem).lower()
-    if is_tab:  # the tab itself is the place to fix
+    second_document = "another document" in str(exc.problem)
+    if is_tab or second_document:  # the tab, or the second '---', is the place to fix
         start = None
     mark = start or noticed
     line = mark.line + 1 + line_offset if mark else None
@@ -165,21 +171,24 @@ def _syntax_problem(
         hint = f"the problem was noticed on line {noticed.line + 1 + line_offset}; " + hint
     if is_tab:
         hint = "YAML does not allow tabs for indentation; use spaces"
+    if second_document:
+        message = "YAML syntax error: a second document starts here (expected a single document)"
+        hint = "remove this '---' line: all records belong in one document"
     problems.error(path, line, col, message, hint=hint)
 
 
 def _report_aliases(text: str, path: str, problems: Problems, line_offset: int) -> None:
     aliases = (e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
     for count, event in enumerate(aliases):
+        mark = event.start_mark
         if count == MAX_ALIAS_REPORTS:
             problems.error(
                 path,
-                None,
-                None,
+                mark.line + 1 + line_offset if mark else None,
+                mark.column + 1 if mark else None,
                 f"more YAML aliases follow; only the first {MAX_ALIAS_REPORTS} are listed",
             )
             return
-        mark = event.start_mark
         problems.error(
             path,
             mark.line + 1 + line_offset if mark else None,
@@ -189,12 +198,71 @@ def _report_aliases(text: str, path: str, problems: Problems, line_offset: int) 
         )
 
 
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound on how deeply the YAML nests: each level needs a flow
+    bracket, more indentation or one more indicator on the same line."""
+    flow = text.count("[") + text.count("{")
+    block = max(
+        (
+            len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ")
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
+    return flow + block + 2
+
+
+def _too_deep(text: str, path: str, problems: Problems, line_offset: int) -> bool:
+    """Report nesting deeper than MAX_DEPTH, found from the parser's events (no recursion)."""
+    if _depth_bound(text) <= MAX_DEPTH:
+        return False
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                problems.error(
+                    path,
+                    mark.line + 1 + line_offset if mark else None,
+                    mark.column + 1 if mark else None,
+                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                    hint="records need only a few levels; check the brackets and indentation",
+                )
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
+
+
+def _reader_problem(
+    exc: yaml.reader.ReaderError, text: str, path: str, problems: Problems, line_offset: int
+) -> None:
+    """A character YAML refuses (a NUL, a control character): say where it is."""
+    position = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1 + line_offset
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    problems.error(
+        path,
+        line,
+        col,
+        f"the file contains the control character U+{ord(character):04X}, not allowed in YAML",
+        hint="delete it; it is often invisible in an editor (it may come from a copy and paste)",
+    )
+
+
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
     """Parse one YAML document; on a syntax error add a problem and return None."""
     try:
+        if _too_deep(text, path, problems, line_offset):
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         _syntax_problem(exc, text, path, problems, line_offset)
+        return None
+    except yaml.reader.ReaderError as exc:
+        _reader_problem(exc, text, path, problems, line_offset)
         return None
     except yaml.YAMLError as exc:
         problems.error(path, None, None, f"YAML error: {exc}")
@@ -300,6 +368,23 @@ def load_source(path: Path, shown: str, problems: Problems) -> RawSource | None:
     return RawSource(source_id, shown, meta, body, text_line)
 
 
+def source_paths(sources_dir: Path, problems: Problems) -> Iterator[Path]:
+    """The .txt files of the sources folder, in name order; none that leads outside it."""
+    for path in sorted(sources_dir.iterdir()):
+        if path.suffix != ".txt" or path.name.startswith("."):
+            continue
+        if not path.resolve().is_relative_to(sources_dir.resolve()):
+            problems.error(
+                str(path),
+                None,
+                None,
+                "source file points outside the sources folder",
+                hint="copy the document into the sources folder instead of linking",
+            )
+            continue
+        yield path
+
+
 def load(data_dir: Path, problems: Problems) -> RawData:
     """Read every input file of a project; problems go to the collector."""
     claims_path = data_dir / CLAIMS_FILE
@@ -354,18 +439,7 @@ def load(data_dir: Path, problems: Problems) -> RawData:
             hint="put one <id>.txt file per source document there",
         )
         return raw
-    for path in sorted(sources_dir.iterdir()):
-        if path.suffix != ".txt" or path.name.startswith("."):
-            continue
-        if not path.resolve().is_relative_to(sources_dir.resolve()):
-            problems.error(
-                str(path),
-                None,
-                None,
-                "source file points outside the sources folder",
-                hint="copy the document into the sources folder instead of linking",
-            )
-            continue
+    for path in source_paths(sources_dir, problems):
         if SOURCE_ID_RE.fullmatch(path.stem):
             raw.source_ids.add(path.stem)
         source = load_source(path, str(path), problems)

@@ -130,7 +130,12 @@ class _Record:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large to be a float
+        return False
 
 
 def _check_field(record: _Record, name: str, spec: FieldSpec, value: Any) -> Any:
@@ -197,8 +202,13 @@ def _type_name(value: Any) -> str:
     if isinstance(value, YamlList):
         return "a list"
     if isinstance(value, int | float):
-        return f"the number {value}"
-    return f"'{value}'"
+        return f"the number {_shortened(str(value))}"
+    return f"'{_shortened(str(value))}'"
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: the message must stay readable."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_fields(record: _Record, schema: dict[str, FieldSpec]) -> dict[str, Any] | None:
@@ -324,6 +334,8 @@ class _Validator:
                 )
                 continue
             record_id = item.get("id")
+            if isinstance(record_id, int) and not isinstance(record_id, bool):
+                record_id = str(record_id)  # "id: 2024" is the id "2024"
             label = (
                 f"{singular} '{record_id}'"
                 if isinstance(record_id, str)
