@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test check lint venv clean
+.PHONY: site test check lint venv clean bench
 
 $(BIN)/facttrack: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,18 @@ check: venv
 	$(BIN)/facttrack check --data data
 
 lint: venv
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
+
+# make bench [N=1000,10000]: facttrack against Hugo; see docs/performance.md
+N ?= 1000,10000,100000
+bench: venv
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run --sizes $(N)
 
 clean:
 	rm -rf $(VENV) site

