@@ -9,14 +9,16 @@ from pathlib import Path
 
 import jinja2
 
+from . import cache
 from .derive import Derived, derive
 from .errors import Problems
 from .link import link
 from .lint import lint
 from .load import load
-from .render import Renderer
+from .parallel import default_jobs, render_pages
+from .render import Page, Renderer
 from .validate import validate
-from .write import WriteError, WriteResult, write_site
+from .write import UNCHANGED, WriteError, WriteResult, same_files, write_site
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Options:
     templates: Path | None = None
     today: dt.date | None = None  # for the "no future dates" check; defaults to today
     strict: bool = False  # warnings fail the run too
+    jobs: int | None = None  # processes rendering pages; defaults to every core
+    cache: bool = True  # reuse the pages whose inputs did not change (see cache.py)
 
 
 @dataclass
@@ -62,11 +66,37 @@ def check(options: Options) -> Result:
     return result
 
 
-def _rendered(renderer: Renderer, result: Result) -> Iterator[tuple[str, bytes]]:
-    for page in renderer.pages():
-        result.pages += 1
-        yield page.path, renderer.render(page)
+def _site_files(
+    renderer: Renderer, pages: list[Page], keep: set[str], jobs: int
+) -> Iterator[tuple[str, bytes | None]]:
+    """Every file of the site: kept pages as UNCHANGED, the others rendered."""
+    for page in pages:
+        if page.path in keep:
+            yield page.path, UNCHANGED
+    yield from render_pages(renderer, [page for page in pages if page.path not in keep], jobs)
     yield from renderer.static_files()
+
+
+def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
+    """Write the site, re-rendering only what changed; (what was written, pages)."""
+    pages = list(renderer.pages())
+    fingerprints: dict[str, str] = {}
+    keep: set[str] = set()
+    if options.cache:
+        data = renderer.data
+        key = cache.site_key(renderer.template_folders(), data.title, data.description)
+        fingerprints = cache.page_fingerprints(pages, key)
+        previous = cache.load(options.out)
+        keep = cache.reusable(fingerprints, previous, options.out)
+        static = list(renderer.static_files())
+        if len(keep) == len(pages) == len(previous) and same_files(static, options.out):
+            # Nothing changed: the site in place is this build's, file for file.
+            return WriteResult(written=0, unchanged=len(pages) + len(static)), len(pages)
+    jobs = options.jobs or default_jobs()
+    written = write_site(_site_files(renderer, pages, keep, jobs), options.out)
+    if options.cache:
+        cache.save(options.out, fingerprints)
+    return written, len(pages)
 
 
 def build(options: Options) -> Result:
@@ -76,7 +106,7 @@ def build(options: Options) -> Result:
         return result
     renderer = Renderer(result.derived, options.templates)
     try:
-        result.written = write_site(_rendered(renderer, result), options.out)
+        result.written, result.pages = _write(renderer, options)
     except jinja2.TemplateSyntaxError as exc:
         result.problems.error(
             exc.filename or exc.name or "template",

@@ -47,6 +47,8 @@ def _options(args: argparse.Namespace) -> Options:
         out=Path(getattr(args, "out", "site")),
         templates=Path(args.templates) if args.templates else None,
         strict=getattr(args, "strict", False),
+        jobs=getattr(args, "jobs", None),
+        cache=not getattr(args, "no_cache", False),
     )
 
 
@@ -162,6 +164,12 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="facttrack",
@@ -203,6 +211,17 @@ def parser() -> argparse.ArgumentParser:
     reported(build_cmd)
     build_cmd.add_argument(
         "--out", default="site", metavar="DIR", help="folder to write the site into (default: site)"
+    )
+    build_cmd.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="processes rendering pages (default: one per core)",
+    )
+    build_cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render every page, ignoring what the previous build kept in .facttrack-cache/",
     )
     build_cmd.set_defaults(run=run_build)
 

@@ -7,9 +7,11 @@ or the one number in the quote whose value equals the claim's.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from .errors import Problems
 from .model import Anchor, Claim, Dataset, Event, Linked, Source, Span
@@ -22,14 +24,56 @@ def flexible_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in words))
 
 
+_WHITESPACE_RUN = re.compile(r"\s+")
+_LONG_WHITESPACE_RUN = re.compile(r"\s\s+")
+
+
+@dataclass(frozen=True)
+class FlatText:
+    """A text with every run of whitespace written as one space, and the way back.
+
+    Quotes are looked up in the flat text with plain string search, one pass of
+    the text per source rather than one compiled pattern per quote. `jumps`
+    records, for every run of two or more whitespace characters, the first flat
+    offset after it and how far flat offsets lag behind the text from there on.
+    """
+
+    flat: str
+    jump_at: tuple[int, ...]
+    lag: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> FlatText:
+        jump_at: list[int] = []
+        lag: list[int] = []
+        lagging = 0
+        for run in _LONG_WHITESPACE_RUN.finditer(text):  # only these shift offsets
+            start, end = run.span()
+            jump_at.append(start - lagging + 1)
+            lagging += end - start - 1
+            lag.append(lagging)
+        return cls(_WHITESPACE_RUN.sub(" ", text), tuple(jump_at), tuple(lag))
+
+    def offset(self, flat_offset: int) -> int:
+        """The text offset of the character at a flat offset."""
+        index = bisect.bisect_right(self.jump_at, flat_offset)
+        return flat_offset + (self.lag[index - 1] if index else 0)
+
+    def find(self, quote: str) -> tuple[Span | None, int]:
+        """Where the quote first occurs (in text offsets), and how many times it does."""
+        needle = " ".join(quote.split())
+        if not needle:
+            return None, 0
+        start = self.flat.find(needle)
+        if start < 0:
+            return None, 0
+        end = start + len(needle)  # the last character is not whitespace: map it, then step
+        return Span(self.offset(start), self.offset(end - 1) + 1), self.flat.count(needle)
+
+
 def find_passage(text: str, quote: str) -> tuple[Span | None, int]:
     """The first place the quote occurs in the text, and how many places it does."""
-    if not quote.split():
-        return None, 0
-    matches = list(flexible_pattern(quote).finditer(text))
-    if not matches:
-        return None, 0
-    return Span(matches[0].start(), matches[0].end()), len(matches)
+    return FlatText.of(text).find(quote)
 
 
 def closest_passage(text: str, quote: str) -> str:
@@ -187,8 +231,9 @@ def link(data: Dataset, problems: Problems) -> Linked:
     claim_anchors: dict[str, Anchor] = {}
     event_anchors: dict[str, Anchor] = {}
     for source_id, source in data.sources.items():
+        flat = FlatText.of(source.text)
         for claim in claims_by_source.get(source_id, []):
-            span, count = find_passage(source.text, claim.quote)
+            span, count = flat.find(claim.quote)
             if span is None:
                 _quote_problem(problems, claim, source)
                 continue
@@ -196,7 +241,7 @@ def link(data: Dataset, problems: Problems) -> Linked:
             if number is not None:
                 claim_anchors[claim.id] = Anchor(claim.id, source_id, span, number, count)
         for event in events_by_source.get(source_id, []):
-            span, count = find_passage(source.text, event.quote)
+            span, count = flat.find(event.quote)
             if span is None:
                 _quote_problem(problems, event, source)
                 continue

@@ -7,9 +7,11 @@ sub-path.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,13 @@ class Page:
     path: str  # relative to the site root, with / separators
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # Context that is costly to compute (highlighted text): computed when the page is
+    # rendered, so that listing the pages is cheap and the work spreads over the workers.
+    lazy_context: Callable[[], dict[str, Any]] | None = None
+    # Every record the page shows besides the site title and description; an incremental
+    # build re-renders the page only when one of them changed (see cache.py). None: the
+    # page is always rendered. A template that starts showing more must add it here.
+    inputs: tuple[Any, ...] | None = None
 
 
 def root_of(path: str) -> str:
@@ -71,13 +80,25 @@ def environment(templates: Path | None) -> jinja2.Environment:
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*")
 
 
-def context_span(text: str, quote: Span, sentences: int = 1, limit: int = 600) -> Span:
-    """The quote widened by whole sentences on each side (at most `limit` characters)."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    before = [end for end in ends if end <= quote.start]
-    after = [end for end in ends if end >= quote.end]
-    start = before[-1 - sentences] if len(before) > sentences else 0
-    end = after[sentences] if len(after) > sentences else len(text)
+def sentence_ends(text: str) -> list[int]:
+    """The offsets at which the text's sentences end, in order."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def context_span(
+    text: str,
+    quote: Span,
+    sentences: int = 1,
+    limit: int = 600,
+    ends: list[int] | None = None,
+) -> Span:
+    """The quote widened by whole sentences on each side (at most `limit` characters).
+    `ends` is sentence_ends(text), computed once per source by the caller."""
+    ends = sentence_ends(text) if ends is None else ends
+    before = bisect.bisect_right(ends, quote.start)  # ends[:before] are <= quote.start
+    after = bisect.bisect_left(ends, quote.end)  # ends[after:] are >= quote.end
+    start = ends[before - 1 - sentences] if before > sentences else 0
+    end = ends[after + sentences] if len(ends) - after > sentences else len(text)
     start = max(start, quote.start - limit)
     end = min(end, quote.end + limit)
     while start < quote.start and text[start].isspace():
@@ -94,24 +115,90 @@ class Renderer:
         self.derived = derived
         self.data = derived.linked.data
         self.env = environment(templates)
+        self._sentence_ends: dict[str, list[int]] = {}  # source id -> sentence_ends
+        self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
 
     # -- page kinds ---------------------------------------------------------
 
     def pages(self) -> Iterator[Page]:
-        yield Page("index.html", "home.html")
-        yield Page("timeline.html", "timeline.html")
-        yield Page("figures/index.html", "figures.html")
+        everything = self._everything()
+        yield Page("index.html", "home.html", inputs=everything)
+        yield Page("timeline.html", "timeline.html", inputs=everything)
+        yield Page("figures/index.html", "figures.html", inputs=everything)
         for figure in self.derived.figures:
-            yield Page(f"figures/{figure.id}.html", "figure.html", {"figure": figure})
-        yield Page("speakers/index.html", "speakers.html")
+            yield Page(
+                f"figures/{figure.id}.html", "figure.html", {"figure": figure},
+                inputs=(figure, self._shown_with_figure(figure.id)),
+            )  # fmt: skip
+        yield Page("speakers/index.html", "speakers.html", inputs=everything)
         for speaker in sorted(self.data.speakers.values(), key=lambda s: s.name.lower()):
-            yield Page(f"speakers/{speaker.id}.html", "speaker.html", {"speaker": speaker})
-        yield Page("sources/index.html", "sources.html")
+            claims = self.derived.claims_by_speaker.get(speaker.id, ())
+            events = self.derived.events_by_speaker.get(speaker.id, ())
+            yield Page(
+                f"speakers/{speaker.id}.html", "speaker.html", {"speaker": speaker},
+                inputs=(speaker, self._shown(claims), events),
+            )  # fmt: skip
+        yield Page("sources/index.html", "sources.html", inputs=everything)
         for source in self.data.sources.values():
-            yield Page(f"sources/{source.id}.html", "source.html", self.source_context(source))
-        yield Page("claims/index.html", "claims.html")
+            yield Page(
+                f"sources/{source.id}.html", "source.html",
+                lazy_context=partial(self.source_context, source),
+                inputs=(source, self._shown_with_source(source.id)),
+            )  # fmt: skip
+        yield Page("claims/index.html", "claims.html", inputs=everything)
         for claim in self.data.claims.values():
-            yield Page(f"claims/{claim.id}.html", "claim.html", self.claim_context(claim))
+            yield Page(
+                f"claims/{claim.id}.html", "claim.html",
+                lazy_context=partial(self.claim_context, claim),
+                inputs=(
+                    claim, self._shown_with_figure(claim.figure),
+                    self._shown_with_source(claim.source),
+                ),
+            )  # fmt: skip
+
+    # -- what pages show, for incremental builds (Page.inputs) ---------------
+
+    def _everything(self) -> tuple[Any, ...]:
+        data = self.data
+        return tuple(
+            tuple(records.values())
+            for records in (data.figures, data.speakers, data.sources, data.claims, data.events)
+        )
+
+    def _shown(self, claims: tuple[Claim, ...]) -> tuple[Any, ...]:
+        """Claims with the figure, speaker and source each of them names."""
+        data = self.data
+        return tuple(
+            (
+                claim,
+                data.figures[claim.figure],
+                data.speakers[claim.speaker],
+                data.sources[claim.source],
+            )
+            for claim in claims
+        )
+
+    def _shown_with_figure(self, figure_id: str) -> tuple[Any, ...]:
+        """A figure with its claims, as its page and its claims' pages show them."""
+        if figure_id not in self._groups:
+            claims = tuple(step.claim for step in self.derived.series.get(figure_id, ()))
+            self._groups[figure_id] = (self.data.figures[figure_id], self._shown(claims))
+        return self._groups[figure_id]
+
+    def _shown_with_source(self, source_id: str) -> tuple[Any, ...]:
+        """A source with its claims and events, as its page and its claims' pages show them."""
+        key = f"source {source_id}"  # figure ids and source ids may coincide
+        if key not in self._groups:
+            claims = self.derived.claims_by_source.get(source_id, ())
+            events = self.derived.events_by_source.get(source_id, ())
+            speakers = tuple(self.data.speakers[e.speaker] for e in events if e.speaker)
+            self._groups[key] = (
+                self.data.sources[source_id],
+                self._shown(claims),
+                events,
+                speakers,
+            )
+        return self._groups[key]
 
     def source_context(self, source: Source) -> dict[str, Any]:
         claims = self.derived.claims_by_source.get(source.id, ())
@@ -166,7 +253,9 @@ class Renderer:
         """The quote in its surrounding sentences. Its number, and the number of any
         other claim that falls inside the excerpt, link to their passages."""
         text = self.data.sources[claim.source].text
-        span = context_span(text, anchor.quote)
+        if claim.source not in self._sentence_ends:
+            self._sentence_ends[claim.source] = sentence_ends(text)
+        span = context_span(text, anchor.quote, ends=self._sentence_ends[claim.source])
         shift = span.start
         marks = [
             Mark(anchor.quote.start - shift, anchor.quote.end - shift, "mark", {"class": "quote"})
@@ -206,8 +295,15 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        html = template.render({**self.common_context(page), **page.context})
+        lazy = page.lazy_context() if page.lazy_context else {}
+        html = template.render({**self.common_context(page), **page.context, **lazy})
         return html.encode("utf-8")
+
+    def template_folders(self) -> list[Path]:
+        """The folders templates are taken from, the --templates folder first."""
+        loader = self.env.loader
+        assert isinstance(loader, jinja2.FileSystemLoader)
+        return [Path(folder) for folder in loader.searchpath]
 
     def static_files(self) -> Iterator[tuple[str, bytes]]:
         """Files copied as they are: the stylesheet; a --templates folder may add more."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 MARKER = ".facttrack-site"  # written in every site; only such folders are replaced
+UNCHANGED = None  # as a file's content: the same as in the previous site (see cache.py)
 
 
 class WriteError(Exception):
@@ -52,6 +53,11 @@ def _same_bytes(path: Path, content: bytes) -> bool:
         return False
 
 
+def same_files(files: Iterable[tuple[str, bytes]], out: Path) -> bool:
+    """Every file is already in `out` with these bytes."""
+    return all(_same_bytes(out.joinpath(*_safe_relative(path).parts), c) for path, c in files)
+
+
 def _link(existing: Path, new: Path) -> bool:
     try:
         os.link(existing, new)
@@ -60,8 +66,9 @@ def _link(existing: Path, new: Path) -> bool:
     return True
 
 
-def write_site(files: Iterable[tuple[str, bytes]], out: Path) -> WriteResult:
-    """Write every (relative path, bytes) into a fresh folder, then swap it for `out`."""
+def write_site(files: Iterable[tuple[str, bytes | None]], out: Path) -> WriteResult:
+    """Write every (relative path, bytes) into a fresh folder, then swap it for `out`.
+    Content UNCHANGED takes the previous site's file as it is."""
     check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
@@ -72,6 +79,11 @@ def write_site(files: Iterable[tuple[str, bytes]], out: Path) -> WriteResult:
             target = staging.joinpath(*relative.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             previous = out.joinpath(*relative.parts)
+            if content is UNCHANGED:
+                if _link(previous, target):
+                    unchanged += 1
+                    continue
+                content = previous.read_bytes()  # no hard links here: copy it
             if _same_bytes(previous, content) and _link(previous, target):
                 unchanged += 1
             else:

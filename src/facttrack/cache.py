@@ -1,0 +1,135 @@
+"""Incremental builds: re-render only the pages whose inputs changed.
+
+Every page lists the records it shows (Page.inputs). Its fingerprint is a digest
+of those records, of its path and template, and of everything every page
+depends on: facttrack's own code, the templates and the site's title and
+description. After a build the fingerprints are kept in
+`.facttrack-cache/<out>.json` beside the output folder, with each file's
+modification time, size and inode. The next build reuses a page's previous file
+(hard-linked, untouched) when its fingerprint is the same and the file is still
+the one that build wrote; anything else is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .render import Page
+
+CACHE_DIR = ".facttrack-cache"
+FORMAT = 1  # bump when the cache file's layout changes
+
+
+class Fingerprints:
+    """Stable digests of records and tuples of records, each computed once."""
+
+    def __init__(self) -> None:
+        self._digests: dict[int, bytes] = {}
+        self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
+
+    def of(self, value: Any) -> bytes:
+        key = id(value)
+        digest = self._digests.get(key)
+        if digest is None:
+            if isinstance(value, tuple):
+                digest = _digest(b"".join(self.of(item) for item in value))
+            else:  # a frozen dataclass of plain values: its pickle is its content
+                digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._digests[key] = digest
+            self._alive.append(value)
+        return digest
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def site_key(folders: Iterable[Path], *values: str) -> bytes:
+    """What every page depends on: facttrack's code, the template folders, and values."""
+    hasher = hashlib.blake2b(digest_size=16)
+    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    for folder in [None, *folders]:
+        files = code if folder is None else sorted(p for p in folder.rglob("*") if p.is_file())
+        for path in files:
+            hasher.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for value in values:
+        hasher.update(value.encode() + b"\0")
+    return hasher.digest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    fingerprint: str
+    mtime_ns: int
+    size: int
+    inode: int
+
+
+def cache_file(out: Path) -> Path:
+    return out.parent / CACHE_DIR / f"{out.name}.json"
+
+
+def load(out: Path) -> dict[str, Entry]:
+    """The previous build's entries; none when there is no usable cache."""
+    try:
+        stored = json.loads(cache_file(out).read_text(encoding="utf-8"))
+        if stored.get("format") != FORMAT:
+            return {}
+        return {path: Entry(*values) for path, values in stored["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # a missing or damaged cache only costs a full build
+
+
+def still_there(entry: Entry, file: Path) -> bool:
+    """The file is the one the previous build wrote (not replaced or edited since)."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return False
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino) == (
+        entry.mtime_ns,
+        entry.size,
+        entry.inode,
+    )
+
+
+def save(out: Path, fingerprints: dict[str, str]) -> None:
+    """Record each page's fingerprint with the file now in the output folder."""
+    pages = {}
+    for path, fingerprint in fingerprints.items():
+        stat = (out / path).stat()
+        pages[path] = [fingerprint, stat.st_mtime_ns, stat.st_size, stat.st_ino]
+    target = cache_file(out)
+    target.parent.mkdir(exist_ok=True)
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"format": FORMAT, "pages": pages}), encoding="utf-8")
+    os.replace(temporary, target)  # a crash never leaves half a cache
+
+
+def page_fingerprints(pages: Iterable[Page], key: bytes) -> dict[str, str]:
+    """path -> fingerprint of every page that declares its inputs."""
+    fingerprints = Fingerprints()
+    result = {}
+    for page in pages:
+        if page.inputs is not None:
+            head = b"\0".join([key, page.path.encode(), page.template.encode()])
+            result[page.path] = _digest(head + fingerprints.of(page.inputs)).hex()
+    return result
+
+
+def reusable(fingerprints: dict[str, str], previous: dict[str, Entry], out: Path) -> set[str]:
+    """The pages whose file in `out` the previous build wrote from the same inputs."""
+    return {
+        path
+        for path, fingerprint in fingerprints.items()
+        if (entry := previous.get(path)) is not None
+        and entry.fingerprint == fingerprint
+        and still_there(entry, out / path)
+    }

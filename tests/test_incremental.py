@@ -1,0 +1,113 @@
+"""Incremental and parallel builds write exactly what a clean serial build writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bench.generate import corpus, write_project
+
+from facttrack import parallel
+from facttrack.build import Options, build
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def clean_build(data: Path, out: Path) -> dict[str, bytes]:
+    result = build(Options(data=data, out=out, jobs=1, cache=False))
+    assert result.ok, [p.format() for p in result.problems]
+    return tree_bytes(out)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return write_project(corpus(300, seed=11), tmp_path / "data")
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_parallel_build_is_byte_identical_to_serial(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)  # fork workers even for this small site
+    serial = clean_build(data, tmp_path / "serial")
+    result = build(Options(data=data, out=tmp_path / "parallel", jobs=2, cache=False))
+    assert result.ok
+    assert tree_bytes(tmp_path / "parallel") == serial
+
+
+EDITS = {
+    "a claim's date": ("claims.yaml", 'as_of: "20', 'as_of: "19'),
+    "a figure's label": ("claims.yaml", 'label: "Figure 1:', 'label: "Figure one:'),
+    "a speaker's name": ("claims.yaml", 'name: "Speaker 2 ', 'name: "Spokesperson 2 '),
+    "an event's title": ("claims.yaml", 'title: "Event 3:', 'title: "Happening 3:'),
+    "the site title": ("claims.yaml", '"Synthetic tracker"', '"Renamed tracker"'),
+    "a source's title": ("sources/source-04.txt", 'title: "Report 4:', 'title: "Story 4:'),
+    "a source's text": ("sources/source-05.txt", "\n\n", "\n\nAn added sentence.\n\n"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
+    data, tmp_path, monkeypatch, edit
+):
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=2)).ok
+    before = stamps(out)
+    file, old, new = EDITS[edit]
+    replace_once(data / file, old, new)
+    result = build(Options(data=data, out=out, jobs=2))
+    assert result.ok and result.written is not None
+    assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
+    after = stamps(out)
+    kept = sum(1 for path, stamp in after.items() if before.get(path) == stamp)
+    assert result.written.written == len(after) - kept
+    if edit != "the site title":  # every page shows the site title
+        assert kept > len(after) // 2  # the pages the edit does not touch were kept
+
+
+def test_a_no_change_rebuild_touches_no_file(data, tmp_path):
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out)).ok
+    before = stamps(out)
+    result = build(Options(data=data, out=out))
+    assert result.written is not None and result.written.written == 0
+    assert stamps(out) == before
+
+
+def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path):
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out)).ok
+    page = out / "claims" / "claim-007.html"
+    original = page.read_bytes()
+    page.write_bytes(b"edited")
+    assert build(Options(data=data, out=out)).ok
+    assert page.read_bytes() == original
+
+
+def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path):
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out)).ok
+    (tmp_path / ".facttrack-cache" / "site.json").write_text("{not json")
+    replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
+    assert build(Options(data=data, out=out)).ok
+    assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
+    shutil.rmtree(tmp_path / "clean")
