@@ -50,6 +50,7 @@ def hugo_binary() -> Path:
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu: float  # user + system seconds of the process and its children
     max_rss: int  # bytes: the largest single process
     tree_rss: int  # bytes: the largest sum over the process tree, sampled
 
@@ -103,12 +104,13 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed:\n{log.read_text()[-3000:]}")
     max_rss = usage.ru_maxrss * 1024  # KiB on Linux
-    return Run(seconds, max_rss, max(peak, max_rss))
+    return Run(seconds, usage.ru_utime + usage.ru_stime, max_rss, max(peak, max_rss))
 
 
 def best(runs: list[Run]) -> Run:
     return Run(
         min(r.seconds for r in runs),
+        min(r.cpu for r in runs),
         max(r.max_rss for r in runs),
         max(r.tree_rss for r in runs),
     )
@@ -247,7 +249,7 @@ def _mib(size: int) -> str:
 def table(results: list[Results]) -> str:
     """The results as a Markdown table."""
     header = (
-        "| N claims | pages (facttrack / Hugo) | facttrack build | Hugo build | ratio "
+        "| N claims | pages (facttrack / Hugo) | facttrack build (CPU) | Hugo build (CPU) | ratio "
         "| pages/s (facttrack / Hugo) | peak RSS facttrack (largest process / all) "
         "| peak RSS Hugo | no-change rebuild | files touched | one claim changed "
         "| files rewritten | `facttrack check` |"
@@ -256,8 +258,10 @@ def table(results: list[Results]) -> str:
     for r in results:
         share = 100 * r.one_claim.seconds / r.facttrack.seconds
         lines.append(
-            f"| {r.n:,} | {r.pages:,} / {r.hugo_pages:,} | {r.facttrack.seconds:.2f} s "
-            f"| {r.hugo.seconds:.2f} s | {r.facttrack.seconds / r.hugo.seconds:.2f} "
+            f"| {r.n:,} | {r.pages:,} / {r.hugo_pages:,} "
+            f"| {r.facttrack.seconds:.2f} s ({r.facttrack.cpu:.1f} s) "
+            f"| {r.hugo.seconds:.2f} s ({r.hugo.cpu:.1f} s) "
+            f"| {r.facttrack.seconds / r.hugo.seconds:.2f} "
             f"| {r.pages / r.facttrack.seconds:,.0f} / {r.hugo_pages / r.hugo.seconds:,.0f} "
             f"| {_mib(r.facttrack.max_rss)} / {_mib(r.facttrack.tree_rss)} "
             f"| {_mib(r.hugo.tree_rss)} | {r.unchanged.seconds:.2f} s "
@@ -276,8 +280,10 @@ def machine() -> str:
             break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True).stdout
+    load = os.getloadavg()[0]
     return (
         f"{dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
+        f"load average {load:.1f} at the start, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
         f"{hugo.split('+')[0].strip()}"
     )

@@ -73,11 +73,14 @@ def write_site(files: Iterable[tuple[str, bytes | None]], out: Path) -> WriteRes
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
     written = unchanged = 0
+    folders = {staging}  # made already: one mkdir per folder, not per file
     try:
         for path, content in [(MARKER, b"built by facttrack\n"), *files]:
             relative = _safe_relative(path)
             target = staging.joinpath(*relative.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             previous = out.joinpath(*relative.parts)
             if content is UNCHANGED:
                 if _link(previous, target):
