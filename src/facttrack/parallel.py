@@ -8,14 +8,15 @@ byte. Where fork is unavailable, or for small sites, pages render in-process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
 
 from .render import Page, Renderer
 
-CHUNK = 64  # pages per task: small enough to balance, large enough to amortise the round trip
-MIN_PAGES = 4 * CHUNK  # below this, starting workers costs more than it saves
+CHUNK = 64  # most pages per task: large enough to amortise the round trip
+MIN_PAGES = 32  # below this, starting workers costs more than it saves
 
 # The work a forked worker renders from; set in the worker process only (see _adopt).
 _work: tuple[Renderer, list[Page]] | None = None
@@ -47,8 +48,17 @@ def render_pages(renderer: Renderer, pages: list[Page], jobs: int) -> Iterator[t
         return
     for template in sorted({page.template for page in pages}):
         renderer.env.get_template(template)  # syntax errors surface here, not in a worker
-    chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
+    # A few pages (the timeline, the list of all claims) cost as much as thousands of
+    # others: small chunks for a short list keep one of them from holding up the rest.
+    size = max(1, min(CHUNK, len(pages) // (8 * jobs)))
+    chunks = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(renderer, pages)) as pool:
-        for rendered in pool.imap(_render_chunk, chunks):
-            yield from rendered
+    # Frozen objects are left alone by the cyclic collector: the workers' collections
+    # then never walk (and so never copy) the data they share with the parent.
+    gc.freeze()
+    try:
+        with context.Pool(jobs, initializer=_adopt, initargs=(renderer, pages)) as pool:
+            for rendered in pool.imap(_render_chunk, chunks):
+                yield from rendered
+    finally:
+        gc.unfreeze()

@@ -69,8 +69,12 @@ _PREFIX = r"(?:US\$|\$|£|€|(?:Rs|PKR)\.?\s?)"
 _RANGE_SEP = r"(?:\s?[–—-]\s?|\s+to\s+)"
 _SUFFIX = r"(?:\s?%|\s+per\s?cent|\s+rupees?|\s+dollars|\s+pounds)"
 
+# Every number starts with a digit, a currency sign or prefix (US$, Rs, PKR) or a
+# number word (zero ... ninety, a/an million): the lookahead turns away every other
+# position at once instead of trying each alternative there.
+_FIRST_CHARACTER = r"(?=[\d$£€uprzotfsena])"
 NUMBER_RE = re.compile(
-    rf"(?<![\w$£€.,])(?P<prefix>{_PREFIX})?(?P<low>{_MAGNITUDE})"
+    rf"(?<![\w$£€.,]){_FIRST_CHARACTER}(?P<prefix>{_PREFIX})?(?P<low>{_MAGNITUDE})"
     rf"(?:{_RANGE_SEP}(?P<prefix2>{_PREFIX})?(?P<high>{_MAGNITUDE}))?"
     rf"(?P<suffix>{_SUFFIX})?(?![\w]|[.,]\d)",
     re.IGNORECASE,
