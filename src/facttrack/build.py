@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -18,10 +18,10 @@ from .errors import Problems
 from .link import link
 from .lint import lint
 from .load import load
-from .parallel import default_jobs, render_pages
+from .parallel import default_jobs, write_pages
 from .render import Page, Renderer
 from .validate import validate
-from .write import UNCHANGED, WriteError, WriteResult, same_files, write_site
+from .write import UNCHANGED, Staging, WriteError, WriteResult, same_files
 
 
 @dataclass(frozen=True)
@@ -96,37 +96,44 @@ def check(options: Options) -> Result:
     return result
 
 
-def _site_files(
-    renderer: Renderer, pages: list[Page], keep: set[str], jobs: int
-) -> Iterator[tuple[str, bytes | None]]:
-    """Every file of the site: kept pages as UNCHANGED, the others rendered."""
-    for page in pages:
-        if page.path in keep:
-            yield page.path, UNCHANGED
-    yield from render_pages(renderer, [page for page in pages if page.path not in keep], jobs)
-    yield from renderer.static_files()
+def _plan(
+    renderer: Renderer, pages: list[Page], options: Options
+) -> tuple[dict[str, str], set[str], bool]:
+    """Each page's fingerprint, the pages whose previous file can stay as it is, and
+    whether the whole site in place is already this build's, file for file."""
+    if not options.cache:
+        return {}, set(), False
+    data = renderer.data
+    key = cache.site_key(renderer.template_folders(), data.title, data.description)
+    fingerprints = cache.page_fingerprints(pages, key)
+    previous = cache.load(options.out)
+    keep = cache.reusable(fingerprints, previous, options.out)
+    same = len(keep) == len(pages) == len(previous)
+    return fingerprints, keep, same and same_files(renderer.static_files(), options.out)
 
 
 def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
-    """Write the site, re-rendering only what changed; (what was written, pages)."""
+    """Write the site, rendering only the pages whose inputs changed; (what was
+    written, how many pages)."""
     pages = list(renderer.pages())
-    fingerprints: dict[str, str] = {}
-    keep: set[str] = set()
-    if options.cache:
-        data = renderer.data
-        key = cache.site_key(renderer.template_folders(), data.title, data.description)
-        fingerprints = cache.page_fingerprints(pages, key)
-        previous = cache.load(options.out)
-        keep = cache.reusable(fingerprints, previous, options.out)
-        static = list(renderer.static_files())
-        if len(keep) == len(pages) == len(previous) and same_files(static, options.out):
-            # Nothing changed: the site in place is this build's, file for file.
-            return WriteResult(written=0, unchanged=len(pages) + len(static)), len(pages)
-    jobs = options.jobs or default_jobs()
-    written = write_site(_site_files(renderer, pages, keep, jobs), options.out)
+    fingerprints, keep, nothing_changed = _plan(renderer, pages, options)
+    static = list(renderer.static_files())
+    if nothing_changed:  # write nothing, so that nothing is uploaded again
+        return WriteResult(written=0, unchanged=len(pages) + len(static) + 1), len(pages)
+    staging = Staging(options.out)
+    files = [(page.path, UNCHANGED) for page in pages if page.path in keep] + static
+    todo = [page for page in pages if page.path not in keep]
+    try:
+        new = staging.new_marker + sum(staging.put(path, content) for path, content in files)
+        rendered, _ = write_pages(renderer, todo, staging, options.jobs or default_jobs())
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
     if options.cache:
         cache.save(options.out, fingerprints)
-    return written, len(pages)
+    new += rendered
+    return WriteResult(written=new, unchanged=1 + len(files) + len(todo) - new), len(pages)
 
 
 def build(options: Options) -> Result:

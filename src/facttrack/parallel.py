@@ -1,9 +1,11 @@
-"""Render pages on every core: forked workers share the derived data, untouched.
+"""Render and write pages on every core: forked workers share the derived data.
 
-A worker inherits the renderer and the list of pages from the parent when it is
-forked, so nothing is pickled but each chunk's (path, bytes) on the way back.
-Chunks come back in page order, so the output is the serial build's, byte for
-byte. Where fork is unavailable, or for small sites, pages render in-process.
+A worker inherits the renderer, the pages and the staging folder from the parent
+when it is forked, so nothing is pickled on the way there; it renders its chunks
+of pages and writes them into the staging folder itself, and only counts come
+back. Each page is rendered exactly as in a serial build, so the site is the same
+byte for byte. Where fork is unavailable, or for small sites, pages render
+in-process.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
 
 from .render import Page, Renderer
+from .write import Staging
 
 CHUNK = 64  # most pages per task: large enough to amortise the round trip
 MIN_PAGES = 32  # below this, starting workers costs more than it saves
 
-# The work a forked worker renders from; set in the worker process only (see _adopt).
-_work: tuple[Renderer, list[Page]] | None = None
+# The work a forked worker does; set in the worker process only (see _adopt).
+_work: tuple[Renderer, list[Page], Staging] | None = None
 
 
 def default_jobs() -> int:
@@ -29,23 +31,30 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _adopt(renderer: Renderer, pages: list[Page]) -> None:
+def _write(renderer: Renderer, pages: list[Page], staging: Staging) -> tuple[int, int]:
+    """Render and write pages; (files with new bytes, files kept as they were)."""
+    written = sum(staging.put(page.path, renderer.render(page)) for page in pages)
+    return written, len(pages) - written
+
+
+def _adopt(renderer: Renderer, pages: list[Page], staging: Staging) -> None:
     global _work
-    _work = (renderer, pages)
+    _work = (renderer, pages, staging)
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+def _write_chunk(bounds: tuple[int, int]) -> tuple[int, int]:
     assert _work is not None, "worker started without its work"
-    renderer, pages = _work
-    return [(page.path, renderer.render(page)) for page in pages[bounds[0] : bounds[1]]]
+    renderer, pages, staging = _work
+    return _write(renderer, pages[bounds[0] : bounds[1]], staging)
 
 
-def render_pages(renderer: Renderer, pages: list[Page], jobs: int) -> Iterator[tuple[str, bytes]]:
-    """(path, HTML) of every page, in order, rendered by up to `jobs` processes."""
+def write_pages(
+    renderer: Renderer, pages: list[Page], staging: Staging, jobs: int
+) -> tuple[int, int]:
+    """Render every page into the staging folder with up to `jobs` processes;
+    (files with new bytes, files kept as they were)."""
     if jobs <= 1 or len(pages) < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        for page in pages:
-            yield page.path, renderer.render(page)
-        return
+        return _write(renderer, pages, staging)
     for template in sorted({page.template for page in pages}):
         renderer.env.get_template(template)  # syntax errors surface here, not in a worker
     # A few pages (the timeline, the list of all claims) cost as much as thousands of
@@ -57,8 +66,8 @@ def render_pages(renderer: Renderer, pages: list[Page], jobs: int) -> Iterator[t
     # then never walk (and so never copy) the data they share with the parent.
     gc.freeze()
     try:
-        with context.Pool(jobs, initializer=_adopt, initargs=(renderer, pages)) as pool:
-            for rendered in pool.imap(_render_chunk, chunks):
-                yield from rendered
+        with context.Pool(jobs, initializer=_adopt, initargs=(renderer, pages, staging)) as pool:
+            counts = pool.map(_write_chunk, chunks, chunksize=1)
     finally:
         gc.unfreeze()
+    return sum(written for written, _ in counts), sum(kept for _, kept in counts)

@@ -66,35 +66,61 @@ def _link(existing: Path, new: Path) -> bool:
     return True
 
 
+class Staging:
+    """The fresh folder beside `out` that a new site is written into, then swapped in.
+
+    put() may be called from several processes at once (the render workers): each
+    file is written by one of them, and folders are made with exist_ok.
+    """
+
+    def __init__(self, out: Path) -> None:
+        check_output(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+        self._folders = {self.folder}  # made already: one mkdir per folder, not per file
+        self.new_marker = self.put(MARKER, b"built by facttrack\n")
+
+    def put(self, path: str, content: bytes | None) -> bool:
+        """Write one file; True if its bytes are new, False if the previous site's
+        file was kept (hard-linked). Content UNCHANGED keeps the previous file."""
+        relative = _safe_relative(path)
+        target = self.folder.joinpath(*relative.parts)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        previous = self.out.joinpath(*relative.parts)
+        if content is UNCHANGED:
+            if _link(previous, target):
+                return False
+            content = previous.read_bytes()  # no hard links here: copy it
+        if _same_bytes(previous, content) and _link(previous, target):
+            return False
+        target.write_bytes(content)
+        return True
+
+    def commit(self) -> None:
+        _swap(self.folder, self.out)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def write_site(files: Iterable[tuple[str, bytes | None]], out: Path) -> WriteResult:
     """Write every (relative path, bytes) into a fresh folder, then swap it for `out`.
     Content UNCHANGED takes the previous site's file as it is."""
-    check_output(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    written = unchanged = 0
-    folders = {staging}  # made already: one mkdir per folder, not per file
+    staging = Staging(out)
+    written = int(staging.new_marker)
+    unchanged = 1 - written
     try:
-        for path, content in [(MARKER, b"built by facttrack\n"), *files]:
-            relative = _safe_relative(path)
-            target = staging.joinpath(*relative.parts)
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            previous = out.joinpath(*relative.parts)
-            if content is UNCHANGED:
-                if _link(previous, target):
-                    unchanged += 1
-                    continue
-                content = previous.read_bytes()  # no hard links here: copy it
-            if _same_bytes(previous, content) and _link(previous, target):
-                unchanged += 1
-            else:
-                target.write_bytes(content)
+        for path, content in files:
+            if staging.put(path, content):
                 written += 1
-        _swap(staging, out)
+            else:
+                unchanged += 1
+        staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
     return WriteResult(written=written, unchanged=unchanged)
 
