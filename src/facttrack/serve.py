@@ -100,7 +100,10 @@ class Preview:
     def rebuild(self) -> State:
         with self._lock:
             try:
-                result = build(Options(data=self.data, out=self.site, templates=self.templates))
+                # One process: forking beside the server's threads is not safe, and an
+                # incremental build re-renders only what the save changed anyway.
+                options = Options(data=self.data, out=self.site, templates=self.templates, jobs=1)
+                result = build(options)
                 ok, problems = result.ok, tuple(ordered(result.problems))
             except Exception as exc:  # a bug must not stop the preview: show it, keep serving
                 crash = Problem("facttrack", None, None, f"the build crashed: {exc!r}")
