@@ -167,27 +167,32 @@ class Renderer:
 
     def _shown(self, claims: tuple[Claim, ...]) -> tuple[Any, ...]:
         """Claims with the figure, speaker and source each of them names."""
-        data = self.data
-        return tuple(
-            (
+        return tuple(self._claim_shown(claim) for claim in claims)
+
+    def _claim_shown(self, claim: Claim) -> tuple[Any, ...]:
+        # one tuple per claim, shared by every group it is in: digested once (cache.py)
+        key = f"claim {claim.id}"  # ids of different kinds may coincide
+        if key not in self._groups:
+            data = self.data
+            self._groups[key] = (
                 claim,
                 data.figures[claim.figure],
                 data.speakers[claim.speaker],
                 data.sources[claim.source],
             )
-            for claim in claims
-        )
+        return self._groups[key]
 
     def _shown_with_figure(self, figure_id: str) -> tuple[Any, ...]:
         """A figure with its claims, as its page and its claims' pages show them."""
-        if figure_id not in self._groups:
+        key = f"figure {figure_id}"
+        if key not in self._groups:
             claims = tuple(step.claim for step in self.derived.series.get(figure_id, ()))
-            self._groups[figure_id] = (self.data.figures[figure_id], self._shown(claims))
-        return self._groups[figure_id]
+            self._groups[key] = (self.data.figures[figure_id], self._shown(claims))
+        return self._groups[key]
 
     def _shown_with_source(self, source_id: str) -> tuple[Any, ...]:
         """A source with its claims and events, as its page and its claims' pages show them."""
-        key = f"source {source_id}"  # figure ids and source ids may coincide
+        key = f"source {source_id}"
         if key not in self._groups:
             claims = self.derived.claims_by_source.get(source_id, ())
             events = self.derived.events_by_source.get(source_id, ())
