@@ -11,7 +11,8 @@ run), then times, each as a separate process as a user would run it:
 
 Wall time is the best of --repeat runs (the machine is shared); peak memory is
 the largest resident set of any process of the build (from wait4), and the peak
-of the sum over the build's process tree, sampled every 20 ms.
+proportional set size of the build's whole process tree (pages shared by forked
+workers counted once), sampled every 20 ms from /proc.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from .hugo_site import write_hugo_site
 
 OUT = Path(__file__).resolve().parent / "out"
 FACTTRACK = [sys.executable, "-m", "facttrack"]
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def hugo_binary() -> Path:
@@ -52,13 +52,13 @@ class Run:
     seconds: float
     cpu: float  # user + system seconds of the process and its children
     max_rss: int  # bytes: the largest single process
-    tree_rss: int  # bytes: the largest sum over the process tree, sampled
+    tree_rss: int  # bytes: the largest proportional set size of the process tree, sampled
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc."""
+def _tree_memory(root: int) -> int:
+    """Proportional set size of a process and all its descendants, from /proc: pages
+    shared by forked workers count once in all, not once per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -66,14 +66,18 @@ def _tree_rss(root: int) -> int:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        pid, ppid = int(entry), int(fields[1])
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields[21]) * PAGE_SIZE
+        children.setdefault(int(stat[stat.rindex(")") + 2 :].split()[1]), []).append(int(entry))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+                break
         todo += children.get(pid, [])
     return total
 
@@ -92,7 +96,7 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
         def sample() -> None:
             nonlocal peak
             while not done.wait(0.02):
-                peak = max(peak, _tree_rss(process.pid))
+                peak = max(peak, _tree_memory(process.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -104,7 +108,7 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed:\n{log.read_text()[-3000:]}")
     max_rss = usage.ru_maxrss * 1024  # KiB on Linux
-    return Run(seconds, usage.ru_utime + usage.ru_stime, max_rss, max(peak, max_rss))
+    return Run(seconds, usage.ru_utime + usage.ru_stime, max_rss, peak)
 
 
 def best(runs: list[Run]) -> Run:
@@ -250,7 +254,7 @@ def table(results: list[Results]) -> str:
     """The results as a Markdown table."""
     header = (
         "| N claims | pages (facttrack / Hugo) | facttrack build (CPU) | Hugo build (CPU) | ratio "
-        "| pages/s (facttrack / Hugo) | peak RSS facttrack (largest process / all) "
+        "| pages/s (facttrack / Hugo) | peak memory facttrack (largest RSS / all, PSS) "
         "| peak RSS Hugo | no-change rebuild | files touched | one claim changed "
         "| files rewritten | `facttrack check` |"
     )
@@ -264,7 +268,7 @@ def table(results: list[Results]) -> str:
             f"| {r.facttrack.seconds / r.hugo.seconds:.2f} "
             f"| {r.pages / r.facttrack.seconds:,.0f} / {r.hugo_pages / r.hugo.seconds:,.0f} "
             f"| {_mib(r.facttrack.max_rss)} / {_mib(r.facttrack.tree_rss)} "
-            f"| {_mib(r.hugo.tree_rss)} | {r.unchanged.seconds:.2f} s "
+            f"| {_mib(r.hugo.max_rss)} | {r.unchanged.seconds:.2f} s "
             f"| {'none' if r.unchanged_untouched else 'SOME'} "
             f"| {r.one_claim.seconds:.2f} s ({share:.0f} %) "
             f"| {r.one_claim_written} | {r.check.seconds:.2f} s |"
