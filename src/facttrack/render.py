@@ -7,9 +7,10 @@ sub-path.
 
 from __future__ import annotations
 
+import array
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -80,9 +81,10 @@ def environment(templates: Path | None) -> jinja2.Environment:
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*")
 
 
-def sentence_ends(text: str) -> list[int]:
-    """The offsets at which the text's sentences end, in order."""
-    return [m.end() for m in _SENTENCE_END.finditer(text)]
+def sentence_ends(text: str) -> Sequence[int]:
+    """The offsets at which the text's sentences end, in order (a compact array:
+    a build keeps one for every source)."""
+    return array.array("q", [m.end() for m in _SENTENCE_END.finditer(text)])
 
 
 def context_span(
@@ -90,7 +92,7 @@ def context_span(
     quote: Span,
     sentences: int = 1,
     limit: int = 600,
-    ends: list[int] | None = None,
+    ends: Sequence[int] | None = None,
 ) -> Span:
     """The quote widened by whole sentences on each side (at most `limit` characters).
     `ends` is sentence_ends(text), computed once per source by the caller."""
@@ -115,7 +117,7 @@ class Renderer:
         self.derived = derived
         self.data = derived.linked.data
         self.env = environment(templates)
-        self._sentence_ends: dict[str, list[int]] = {}  # source id -> sentence_ends
+        self._sentence_ends: dict[str, Sequence[int]] = {}  # source id -> sentence_ends
         self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
 
     # -- page kinds ---------------------------------------------------------
