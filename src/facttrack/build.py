@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import consistency
 from .derive import Derived, derive
 from .errors import Problems
 from .link import link
@@ -46,6 +47,7 @@ def check(options: Options) -> Result:
     linked = link(validate(raw, problems, options.today), problems)
     if not problems.has_errors():
         result.derived = derive(linked)
+        consistency.report(result.derived.consistency, problems)
     if options.templates is not None and not options.templates.is_dir():
         problems.error(
             str(options.templates),

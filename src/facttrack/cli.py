@@ -24,6 +24,13 @@ def report(problems: Problems, *, wrote_nothing: bool) -> None:
     if errors:
         tail = ", nothing was written." if wrote_nothing else "."
         print(f"Error: {_plural(errors, 'error')}{tail}", file=sys.stderr)
+    elif problems.warnings:
+        count = _plural(len(problems.warnings), "warning")
+        print(
+            f"Warning: {count} about the data's consistency; the site shows them on the "
+            "pages concerned and on its Checks page.",
+            file=sys.stderr,
+        )
 
 
 def _options(args: argparse.Namespace) -> Options:
