@@ -9,9 +9,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import consistency
+from . import consistency, opendata
 from .derive import Derived, derive
 from .errors import Problems
+from .history import read_history
 from .link import link
 from .load import load
 from .render import Renderer
@@ -64,6 +65,7 @@ def _rendered(renderer: Renderer, result: Result) -> Iterator[tuple[str, bytes]]
         result.pages += 1
         yield page.path, renderer.render(page)
     yield from renderer.static_files()
+    yield from opendata.files(renderer.derived)
 
 
 def build(options: Options) -> Result:
@@ -71,7 +73,7 @@ def build(options: Options) -> Result:
     result = check(options)
     if not result.ok or result.derived is None:
         return result
-    renderer = Renderer(result.derived, options.templates)
+    renderer = Renderer(result.derived, options.templates, read_history(options.data))
     try:
         result.written = write_site(_rendered(renderer, result), options.out)
     except jinja2.TemplateSyntaxError as exc:

@@ -175,7 +175,7 @@ def _arrow(x: float, y: float, direction: int) -> str:
 
 
 def _shifts(
-    points: Sequence[ChartPoint], xs: TimeScale, ys: ValueScale
+    points: Sequence[ChartPoint], xs: TimeScale, ys: ValueScale, spacing: float = 10.0
 ) -> list[tuple[ChartPoint, float]]:
     """Marks that would sit exactly on top of each other (the same number and date
     from several sources) are set side by side, so each stays a link."""
@@ -186,8 +186,8 @@ def _shifts(
         key = (num(x), num(ys.y(point.low)), num(ys.y(point.high)))
         count = seen.get(key, 0)
         seen[key] = count + 1
-        # 0, +10, -10, +20, ...: the group stays centred on its date
-        shifted.append((point, ((count + 1) // 2) * 10.0 * (1 if count % 2 else -1)))
+        # 0, +1, -1, +2, ... spacings: the group stays centred on its date
+        shifted.append((point, ((count + 1) // 2) * spacing * (1 if count % 2 else -1)))
     return shifted
 
 
@@ -267,7 +267,10 @@ def chart_svg(
     xs = TimeScale.of(points, box.left + 8, box.width - box.right - 8)
     ys = ValueScale.of(points, box.height - box.bottom, box.top)
     ordered = sorted(points, key=lambda p: (p.start, p.end, p.claim_id))
-    marks = [_mark(point, xs, ys, target, shift) for point, shift in _shifts(ordered, xs, ys)]
+    spacing = 18.0 if target else 10.0  # a bullseye is wider than a dot
+    marks = [
+        _mark(point, xs, ys, target, shift) for point, shift in _shifts(ordered, xs, ys, spacing)
+    ]
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {box.width} '
         f'{box.height}" role="group" aria-labelledby="{id_prefix}-title {id_prefix}-desc">',

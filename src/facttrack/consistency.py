@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import formatting
 from .errors import Problems
@@ -81,23 +82,49 @@ class Consistency:
     decreases: tuple[Decrease, ...]
     monotone_checked: frozenset[str]  # cumulative figures whose series was checked
 
+    # Indexes by claim and by figure, built once: pages ask for every claim.
+    @cached_property
+    def _relations_by(self) -> dict[str, tuple[RelationCheck, ...]]:
+        index: dict[str, list[RelationCheck]] = defaultdict(list)
+        for check in self.relations:
+            keys = {c.id for c in check.claims} | {f"figure:{c.figure}" for c in check.claims}
+            for key in sorted(keys):
+                index[key].append(check)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def _conflicts_by(self) -> dict[str, tuple[Conflict, ...]]:
+        index: dict[str, list[Conflict]] = defaultdict(list)
+        for conflict in self.conflicts:
+            for key in (conflict.first.id, conflict.second.id, f"figure:{conflict.figure}"):
+                index[key].append(conflict)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def _decreases_by(self) -> dict[str, tuple[Decrease, ...]]:
+        index: dict[str, list[Decrease]] = defaultdict(list)
+        for decrease in self.decreases:
+            for key in (decrease.earlier.id, decrease.later.id, f"figure:{decrease.figure}"):
+                index[key].append(decrease)
+        return {key: tuple(value) for key, value in index.items()}
+
     def relations_of_figure(self, figure_id: str) -> tuple[RelationCheck, ...]:
-        return tuple(r for r in self.relations if any(c.figure == figure_id for c in r.claims))
+        return self._relations_by.get(f"figure:{figure_id}", ())
 
     def relations_of_claim(self, claim_id: str) -> tuple[RelationCheck, ...]:
-        return tuple(r for r in self.relations if any(c.id == claim_id for c in r.claims))
+        return self._relations_by.get(claim_id, ())
 
     def conflicts_of_figure(self, figure_id: str) -> tuple[Conflict, ...]:
-        return tuple(c for c in self.conflicts if c.figure == figure_id)
+        return self._conflicts_by.get(f"figure:{figure_id}", ())
 
     def conflicts_of_claim(self, claim_id: str) -> tuple[Conflict, ...]:
-        return tuple(c for c in self.conflicts if claim_id in (c.first.id, c.second.id))
+        return self._conflicts_by.get(claim_id, ())
 
     def decreases_of_figure(self, figure_id: str) -> tuple[Decrease, ...]:
-        return tuple(d for d in self.decreases if d.figure == figure_id)
+        return self._decreases_by.get(f"figure:{figure_id}", ())
 
     def decreases_of_claim(self, claim_id: str) -> tuple[Decrease, ...]:
-        return tuple(d for d in self.decreases if claim_id in (d.earlier.id, d.later.id))
+        return self._decreases_by.get(claim_id, ())
 
     @property
     def failed(self) -> tuple[RelationCheck, ...]:
