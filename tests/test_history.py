@@ -145,3 +145,14 @@ def test_compare_reports_added_removed_and_changed_claims():
     before = {"a": {"value": 1, "note": "x"}, "b": {"value": 2}}
     after = {"a": {"value": 1, "note": "y"}, "c": {"value": 3}}
     assert compare(before, after) == (("c",), ("b",), ())  # a note is not a change of value
+
+
+def test_comparing_stops_when_the_parse_budget_is_spent(repo, monkeypatch):
+    from facttrack import history
+
+    size = len((repo / "claims.yaml").read_bytes())
+    monkeypatch.setattr(history, "PARSE_BUDGET", size * 3)  # two versions, not three
+    commits = read_history(repo).commits
+    # newest change to claims.yaml (the rename) reads two versions; older ones are not compared
+    assert commits[1].removed == ("senate-returns", "senate-undocumented")
+    assert [c.not_compared for c in commits] == [False, False, True, True]

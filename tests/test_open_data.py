@@ -294,10 +294,40 @@ def test_figure_and_claim_pages_show_the_checks_with_linked_arithmetic(real_site
     claim = (real_site / "claims/un-estimated-3-8-million-afghans.html").read_text()
     assert "cannot both be true" in claim and "United Nations" in claim
     checks = (real_site / "checks.html").read_text()
-    assert checks.count('class="relation ') == 11
+    assert checks.count('class="relation ') == 12
     assert "271,985</a> + " in checks
 
 
 def test_what_changed_page_exists(real_site):
     html = (real_site / "changes.html").read_text()
     assert "<h1>What changed</h1>" in html
+
+
+def test_a_large_site_gets_a_sitemap_index(monkeypatch):
+    from facttrack import render
+
+    monkeypatch.setattr(render, "SITEMAP_LIMIT", 2)
+    pages = list(render.sitemap_pages(["a.html", "b.html", "c.html"]))
+    assert [(p.path, p.template, p.context["paths"]) for p in pages] == [
+        ("sitemap-1.xml", "sitemap.xml", ["a.html", "b.html"]),
+        ("sitemap-2.xml", "sitemap.xml", ["c.html"]),
+        ("sitemap.xml", "sitemap-index.xml", ["sitemap-1.xml", "sitemap-2.xml"]),
+    ]
+
+
+def test_the_sitemap_index_is_valid_xml(project, tmp_path, monkeypatch):
+    from facttrack import render
+
+    monkeypatch.setattr(render, "SITEMAP_LIMIT", 5)
+    claims = f"site:\n  title: T\n  url: {SITE_URL}\n" + CLAIMS_YAML
+    out = tmp_path / "site"
+    assert build(Options(data=project(claims=claims), out=out)).ok
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert parts[0] == f"{SITE_URL}/sitemap-1.xml"
+    urls = []
+    for part in parts:
+        sitemap = ET.parse(out / part.removeprefix(f"{SITE_URL}/")).getroot()
+        urls += [loc.text for loc in sitemap.iter(f"{SITEMAP}loc")]
+    assert len(urls) == len([p for p in out.rglob("*.html") if p.name != "404.html"])

@@ -23,7 +23,10 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_COMMITS = 30  # the newest commits shown; each costs a parse of claims.yaml
+MAX_COMMITS = 30  # the newest commits shown
+# Parsing is what costs: at most this many bytes of claims.yaml versions are read
+# per build (newest first). It depends only on the files, so it is deterministic.
+PARSE_BUDGET = 8 * 1024 * 1024
 GIT_TIMEOUT = 10.0  # seconds per git command
 # The fields whose change is a change of what a claim says.
 TRACKED_FIELDS = ("figure", "value", "low", "high", "qualifier", "unit", "as_of", "speaker")
@@ -46,6 +49,7 @@ class Commit:
     changed: tuple[ClaimChange, ...] = ()
     files: tuple[tuple[str, str], ...] = ()  # (status letter, path inside the data folder)
     unreadable: bool = False  # claims.yaml did not parse at this commit or its parent
+    not_compared: bool = False  # claims.yaml changed, but the parse budget was spent
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,26 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def _claims_at(top: Path, revision: str, path: str) -> dict[str, dict[str, Any]] | None:
-    """The claims at a revision, by id: {} when the file did not exist, None when unreadable."""
+class _Budget:
+    """How many more bytes of claims.yaml may be parsed in this build."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+
+def _claims_at(
+    top: Path, revision: str, path: str, budget: _Budget
+) -> dict[str, dict[str, Any]] | None | bool:
+    """The claims at a revision, by id: {} when the file did not exist, None when
+    unreadable, False when the parse budget is spent."""
     try:
         text = _git(top, "show", f"{revision}:{path}")
     except _GitError:
         return {}
+    if len(text) > budget.left:
+        budget.left = 0  # stop here: later (older) versions are not read either
+        return False
+    budget.left -= len(text)
     try:
         document = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError:
@@ -165,11 +183,12 @@ def read_history(data_dir: Path) -> History:
     # Following first parents, the data before a commit is the data at the next
     # older commit that touched it: each version is read once.
     revisions = [entry[0] for entry in log] + ([f"{log[-1][0]}^"] if log else [])
-    cache: dict[int, dict[str, dict[str, Any]] | None] = {}
+    cache: dict[int, dict[str, dict[str, Any]] | None | bool] = {}
+    budget = _Budget(PARSE_BUDGET)
 
-    def claims_at(index: int) -> dict[str, dict[str, Any]] | None:
+    def claims_at(index: int) -> dict[str, dict[str, Any]] | None | bool:
         if index not in cache:
-            cache[index] = _claims_at(top, revisions[index], claims_path)
+            cache[index] = _claims_at(top, revisions[index], claims_path, budget)
         return cache[index]
 
     commits = []
@@ -181,15 +200,20 @@ def read_history(data_dir: Path) -> History:
         added: tuple[str, ...] = ()
         removed: tuple[str, ...] = ()
         changed: tuple[ClaimChange, ...] = ()
-        unreadable = False
+        unreadable = not_compared = False
         if any(path == claims_path for _, path in files):
             after, before = claims_at(index), claims_at(index + 1)
-            if after is None or before is None:
+            if after is False or before is False:
+                not_compared = True
+            elif after is None or before is None:
                 unreadable = True
             else:
+                assert isinstance(after, dict) and isinstance(before, dict)
                 added, removed, changed = compare(before, after)
         commits.append(
-            Commit(sha, short, date, subject, added, removed, changed, inside, unreadable)
+            Commit(
+                sha, short, date, subject, added, removed, changed, inside, unreadable, not_compared
+            )
         )
     return History(
         available=True,

@@ -89,6 +89,21 @@ def context_span(text: str, quote: Span, sentences: int = 1, limit: int = 600) -
     return Span(start, end)
 
 
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemaps.org protocol allows
+
+
+def sitemap_pages(paths: list[str]) -> Iterator[Page]:
+    """sitemap.xml; past the protocol's limit, an index of numbered sitemaps."""
+    if len(paths) <= SITEMAP_LIMIT:
+        yield Page("sitemap.xml", "sitemap.xml", {"paths": paths})
+        return
+    parts = [paths[i : i + SITEMAP_LIMIT] for i in range(0, len(paths), SITEMAP_LIMIT)]
+    names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    for name, part in zip(names, parts, strict=True):
+        yield Page(name, "sitemap.xml", {"paths": part})
+    yield Page("sitemap.xml", "sitemap-index.xml", {"paths": names})
+
+
 class Renderer:
     """Turns the derived data into pages and pages into HTML."""
 
@@ -110,7 +125,7 @@ class Renderer:
                 listed.append(page.path)
             yield page
         if self.data.url:
-            yield Page("sitemap.xml", "sitemap.xml", {"paths": listed})
+            yield from sitemap_pages(listed)
 
     def _pages(self) -> Iterator[Page]:
         yield Page("index.html", "home.html")
