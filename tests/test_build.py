@@ -175,3 +175,8 @@ def test_help_lists_the_commands_and_options():
         assert "--data" in text and "--templates" in text
     assert "--out" in run_cli("build", "--help").stdout
     json.dumps(result.stdout)  # printable
+
+
+def test_claim_page_links_numbers_of_other_claims_in_its_excerpt(small_site):
+    linked = data_claim_links(small_site)
+    assert linked["claims/senate-remaining.html"] == {"senate-remaining", "senate-returns"}

@@ -201,22 +201,34 @@ class Renderer:
         return [quote, number]
 
     def excerpt_html(self, claim: Claim, anchor: Anchor) -> Markup:
-        """The quote in its surrounding sentences, its number linked to the source."""
-        assert anchor.number is not None
+        """The quote in its surrounding sentences. Its number, and the number of any
+        other claim that falls inside the excerpt, link to their passages."""
         text = self.data.sources[claim.source].text
         span = context_span(text, anchor.quote)
-        excerpt = text[span.start : span.end]
         shift = span.start
         marks = [
-            Mark(anchor.quote.start - shift, anchor.quote.end - shift, "mark", {"class": "quote"}),
-            Mark(
-                anchor.number.start - shift, anchor.number.end - shift, "a",
-                {"class": "num", "href": f"../{claim_target(claim)}", "data-claim": claim.id},
-            ),
-        ]  # fmt: skip
+            Mark(anchor.quote.start - shift, anchor.quote.end - shift, "mark", {"class": "quote"})
+        ]
+        taken: list[Span] = []
+        others = self.derived.claims_by_source.get(claim.source, ())
+        for linked_claim in (claim, *(c for c in others if c.id != claim.id)):
+            number = self.derived.linked.claim_anchors[linked_claim.id].number
+            assert number is not None
+            inside = span.start <= number.start and number.end <= span.end
+            if not inside or any(number.start < t.end and t.start < number.end for t in taken):
+                continue
+            taken.append(number)
+            marks.append(
+                Mark(
+                    number.start - shift, number.end - shift, "a",
+                    {"class": "num", "href": f"../{claim_target(linked_claim)}",
+                     "data-claim": linked_claim.id},
+                    rank=len(taken),
+                )
+            )  # fmt: skip
         prefix = "…" if span.start > 0 else ""
         suffix = "…" if span.end < len(text) else ""
-        return Markup(prefix) + highlight(excerpt, marks) + Markup(suffix)
+        return Markup(prefix) + highlight(text[span.start : span.end], marks) + Markup(suffix)
 
     # -- output -------------------------------------------------------------
 
