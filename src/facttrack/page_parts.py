@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import formatting
 from .chart import ChartPoint, chart_svg, sparkline_svg
-from .consistency import HOLDS, bare_amount, interval_text
+from .consistency import interval_text
 from .dates import PartialDate
 from .derive import Derived
 from .model import Claim, Dataset, Figure
@@ -163,8 +163,6 @@ def register(env: jinja2.Environment) -> None:
         claim_json_ld=claim_json_ld,
         json_ld=json_ld,
         interval_text=interval_text,
-        bare_amount=bare_amount,
-        HOLDS=HOLDS,
     )
 
 
@@ -249,7 +247,7 @@ def feed_entries(derived: Derived) -> Feed:
             title=f"{figure}: {formatting.claim_amount(claim)} ({speaker})",
             updated=_timestamp(claim.stated_on),
             author=speaker,
-            summary=f"{speaker} put {figure.lower()[:1] + figure[1:]} at "
+            summary=f"{speaker}: {figure}, "
             f"{formatting.claim_amount(claim)} as of {claim.as_of.human()}: “{claim.quote}” "
             f"({data.sources[claim.source].title})",
         )

@@ -700,19 +700,7 @@ def _relations(
         shape_ok = _relation_shape(record, values)
         if not (_relation_refs(record, values, written) and shape_ok):
             continue
-        named = [
-            claim_id
-            for key in RELATION_ROLES[values["type"]][0] + RELATION_ROLES[values["type"]][1]
-            for claim_id in (
-                values[key] if isinstance(values.get(key), tuple) else (values.get(key),)
-            )
-            if claim_id is not None
-        ]
-        if not all(claim_id in claims for claim_id in named):
-            continue  # a claim with its own error, already reported
-        if not _relation_units(record, values, claims):
-            continue
-        relations[values["id"]] = Relation(
+        relation = Relation(
             id=values["id"],
             type=values["type"],
             total=values.get("total"),
@@ -726,4 +714,8 @@ def _relations(
             note=values.get("note"),
             location=record.location(),
         )
+        if not all(claim_id in claims for claim_id in relation.claim_ids()):
+            continue  # a claim with its own error, already reported
+        if _relation_units(record, values, claims):
+            relations[relation.id] = relation
     return relations
