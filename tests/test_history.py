@@ -156,3 +156,14 @@ def test_comparing_stops_when_the_parse_budget_is_spent(repo, monkeypatch):
     # newest change to claims.yaml (the rename) reads two versions; older ones are not compared
     assert commits[1].removed == ("senate-returns", "senate-undocumented")
     assert [c.not_compared for c in commits] == [False, False, True, True]
+
+
+def test_a_commit_that_changes_no_claim_says_so(repo, tmp_path):
+    claims = repo / "claims.yaml"
+    claims.write_text(claims.read_text().replace("label: Returns to Afghanistan", "label: Returns"))
+    commit(repo.parent, "Shorter label", "2024-11-08")
+    newest = read_history(repo).commits[0]
+    assert (newest.added, newest.removed, newest.changed) == ((), (), ())
+    out = tmp_path / "site"
+    assert build(Options(data=repo, out=out)).ok
+    assert "claims.yaml changed, but no claim did" in (out / "changes.html").read_text()
