@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -100,6 +101,14 @@ SCHEMES = ("javascript:", "vbscript:", "data:")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster"}
 
 
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Inspector(HTMLParser):
     """Collects what could run: scripts, event handlers, script URLs, frames."""
 
@@ -108,6 +117,7 @@ class Inspector(HTMLParser):
         self.found: list[str] = []
         self.scripts: list[dict[str, str]] = []
         self.in_script = False
+        self.script_type = ""
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -115,6 +125,7 @@ class Inspector(HTMLParser):
         if tag == "script":
             self.scripts.append(attributes)
             self.in_script = True
+            self.script_type = attributes.get("type", "")
         if tag in ("iframe", "object", "embed", "base", "form", "frame"):
             self.found.append(f"<{tag}>")
         if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
@@ -132,7 +143,11 @@ class Inspector(HTMLParser):
             self.in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_script and "alert" in data:
+        if self.in_script and self.script_type == "application/ld+json":
+            # Structured data is inert only while it stays JSON that cannot close its tag.
+            if "<" in data or not _is_json(data):
+                self.found.append(f"JSON-LD that is not inert JSON {data[:60]!r}")
+        elif self.in_script and "alert" in data:
             self.found.append(f"script content {data[:60]!r}")
         self.text.append(data)
 

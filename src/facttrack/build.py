@@ -9,8 +9,10 @@ from pathlib import Path
 
 import jinja2
 
+from . import consistency, opendata
 from .derive import Derived, derive
 from .errors import Problems
+from .history import read_history
 from .link import link
 from .lint import lint
 from .load import load
@@ -50,6 +52,7 @@ def check(options: Options) -> Result:
     linked = link(validate(raw, problems, options.today), problems)
     if not problems.has_errors():
         result.derived = derive(linked)
+        consistency.report(result.derived.consistency, problems)
         lint(result.derived, problems)
     if options.templates is not None and not options.templates.is_dir():
         problems.error(
@@ -67,6 +70,7 @@ def _rendered(renderer: Renderer, result: Result) -> Iterator[tuple[str, bytes]]
         result.pages += 1
         yield page.path, renderer.render(page)
     yield from renderer.static_files()
+    yield from opendata.files(renderer.derived)
 
 
 def build(options: Options) -> Result:
@@ -74,7 +78,7 @@ def build(options: Options) -> Result:
     result = check(options)
     if not result.ok or result.derived is None:
         return result
-    renderer = Renderer(result.derived, options.templates)
+    renderer = Renderer(result.derived, options.templates, read_history(options.data))
     try:
         result.written = write_site(_rendered(renderer, result), options.out)
     except jinja2.TemplateSyntaxError as exc:

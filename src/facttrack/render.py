@@ -16,9 +16,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import formatting
+from . import formatting, page_parts
 from .derive import Derived
 from .highlight import Mark, highlight
+from .history import History
 from .model import Anchor, Claim, Event, Source, Span
 
 STATIC_DIR = "static"
@@ -65,6 +66,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
     env.filters["plain_number"] = formatting.plain_number
     env.globals["claim_amount"] = formatting.claim_amount
     env.globals["claim_target"] = claim_target
+    page_parts.register(env)
     return env
 
 
@@ -87,17 +89,45 @@ def context_span(text: str, quote: Span, sentences: int = 1, limit: int = 600) -
     return Span(start, end)
 
 
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemaps.org protocol allows
+
+
+def sitemap_pages(paths: list[str]) -> Iterator[Page]:
+    """sitemap.xml; past the protocol's limit, an index of numbered sitemaps."""
+    if len(paths) <= SITEMAP_LIMIT:
+        yield Page("sitemap.xml", "sitemap.xml", {"paths": paths})
+        return
+    parts = [paths[i : i + SITEMAP_LIMIT] for i in range(0, len(paths), SITEMAP_LIMIT)]
+    names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    for name, part in zip(names, parts, strict=True):
+        yield Page(name, "sitemap.xml", {"paths": part})
+    yield Page("sitemap.xml", "sitemap-index.xml", {"paths": names})
+
+
 class Renderer:
     """Turns the derived data into pages and pages into HTML."""
 
-    def __init__(self, derived: Derived, templates: Path | None = None) -> None:
+    def __init__(
+        self, derived: Derived, templates: Path | None = None, history: History | None = None
+    ) -> None:
         self.derived = derived
         self.data = derived.linked.data
         self.env = environment(templates)
+        self.history = history or History(available=False, reason="not read for this build")
 
     # -- page kinds ---------------------------------------------------------
 
     def pages(self) -> Iterator[Page]:
+        """Every page; then the sitemap of the HTML pages, when the site's address is known."""
+        listed: list[str] = []
+        for page in self._pages():
+            if page.path.endswith(".html") and page.path != "404.html":
+                listed.append(page.path)
+            yield page
+        if self.data.url:
+            yield from sitemap_pages(listed)
+
+    def _pages(self) -> Iterator[Page]:
         yield Page("index.html", "home.html")
         yield Page("timeline.html", "timeline.html")
         yield Page("figures/index.html", "figures.html")
@@ -112,6 +142,14 @@ class Renderer:
         yield Page("claims/index.html", "claims.html")
         for claim in self.data.claims.values():
             yield Page(f"claims/{claim.id}.html", "claim.html", self.claim_context(claim))
+        yield Page("checks.html", "checks.html")
+        yield Page(
+            "downloads.html", "downloads.html", {"dataset": page_parts.dataset(self.derived)}
+        )
+        yield Page("changes.html", "changes.html", {"history": self.history})
+        # A 404 page is served at any depth: its links are absolute when they can be.
+        yield Page("404.html", "404.html", {"root": f"{self.data.url}/" if self.data.url else ""})
+        yield Page("feed.xml", "feed.xml", {"feed": page_parts.feed_entries(self.derived)})
 
     def source_context(self, source: Source) -> dict[str, Any]:
         claims = self.derived.claims_by_source.get(source.id, ())
