@@ -112,6 +112,7 @@ class Renderer:
         yield Page("claims/index.html", "claims.html")
         for claim in self.data.claims.values():
             yield Page(f"claims/{claim.id}.html", "claim.html", self.claim_context(claim))
+        yield Page("search.html", "search.html")
 
     def source_context(self, source: Source) -> dict[str, Any]:
         claims = self.derived.claims_by_source.get(source.id, ())
@@ -150,7 +151,8 @@ class Renderer:
     def _claim_marks(self, claim: Claim, anchor: Anchor, rank: int, footnote: int) -> list[Mark]:
         assert anchor.number is not None
         note = Markup(
-            '<sup class="ref"><a href="../claims/{id}.html" aria-label="claim {id}">{n}</a></sup>'
+            '<sup class="ref">'
+            '<a href="../claims/{id}.html" aria-label="{n}: claim {id}">{n}</a></sup>'
         ).format(id=claim.id, n=footnote)
         quote = Mark(
             anchor.quote.start, anchor.quote.end, "mark", {"class": "quote"},
