@@ -108,3 +108,17 @@ def test_screenshots_of_every_page_kind_are_saved(visits, kinds):
         for width, scheme in SETTINGS:
             shot = SCREENSHOTS / f"{kind.replace(' ', '-')}-{WIDTHS[width][0]}-{scheme}.png"
             assert shot.stat().st_size > 1000, shot
+
+
+def test_tables_laid_out_for_phones_are_still_tables_to_screen_readers(browse, kinds):
+    """Below 40rem each row is a block with "header:" labels drawn by CSS; the
+    accessibility tree must keep the table, its headers, and cells without labels."""
+    with browse(size=WIDTHS["phone"]) as view:
+        page = view.goto(kinds["speakers page"])
+        table = page.locator("main table").first
+        assert table.evaluate("t => getComputedStyle(t).display") == "block"
+        tree = table.aria_snapshot()
+        assert tree.startswith("- table ")
+        assert '- columnheader "As of"' in tree
+        assert "- cell " in tree
+        assert "As of:" not in tree

@@ -83,6 +83,15 @@ def test_finds_a_speaker_and_their_claims_by_name(browse, site_url, derived):
         assert view.errors == []
 
 
+def test_finds_an_event_by_its_title(browse, site_url, derived):
+    event = max(derived.linked.data.events.values(), key=lambda e: (len(e.title), e.id))
+    with browse() as view:
+        page = view.goto("search.html")
+        found = site_paths(site_url, search(page, event.title))
+        assert "timeline.html" in found[:5]
+        assert view.errors == []
+
+
 def test_speaker_filter_keeps_only_their_pages(browse, site_url, derived):
     speakers = derived.linked.data.speakers
     # a speaker with a few claims, so every matching page fits on one results page
