@@ -126,7 +126,9 @@ class Inspector(HTMLParser):
             self.scripts.append(attributes)
             self.in_script = True
             self.script_type = attributes.get("type", "")
-        if tag in ("iframe", "object", "embed", "base", "form", "frame"):
+        # Our one form is the search box, which submits to the site's own search page.
+        own_search = tag == "form" and attributes.get("action", "").endswith("search.html")
+        if tag in ("iframe", "object", "embed", "base", "form", "frame") and not own_search:
             self.found.append(f"<{tag}>")
         if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
             self.found.append("<meta refresh>")
@@ -134,7 +136,8 @@ class Inspector(HTMLParser):
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value!r}")
             squeezed = "".join(value.split()).lower()
-            if name in URL_ATTRIBUTES and squeezed.startswith(SCHEMES):
+            empty_icon = tag == "link" and attributes.get("rel") == "icon" and value == "data:,"
+            if name in URL_ATTRIBUTES and squeezed.startswith(SCHEMES) and not empty_icon:
                 self.found.append(f"{tag} {name}={value!r}")
         self.text.append(" ".join(f"{name}={value}" for name, value in attributes.items()))
 

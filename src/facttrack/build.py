@@ -17,6 +17,7 @@ from .link import link
 from .lint import lint
 from .load import load
 from .render import Renderer
+from .search import SearchError, search_bundle
 from .validate import validate
 from .write import WriteError, WriteResult, write_site
 
@@ -80,7 +81,10 @@ def build(options: Options) -> Result:
         return result
     renderer = Renderer(result.derived, options.templates, read_history(options.data))
     try:
-        result.written = write_site(_rendered(renderer, result), options.out)
+        files = list(_rendered(renderer, result))
+        # indexed before writing, so the swap puts pages and their index in place together
+        files += search_bundle(files)
+        result.written = write_site(files, options.out)
     except jinja2.TemplateSyntaxError as exc:
         result.problems.error(
             exc.filename or exc.name or "template",
@@ -96,6 +100,8 @@ def build(options: Options) -> Result:
             f"template error: {exc}",
             hint="check the template overrides passed with --templates",
         )
+    except SearchError as exc:
+        result.problems.error(str(options.out), None, None, f"cannot build the search index: {exc}")
     except WriteError as exc:
         result.problems.error(str(options.out), None, None, str(exc))
     except OSError as exc:

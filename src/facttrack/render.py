@@ -150,6 +150,7 @@ class Renderer:
         # A 404 page is served at any depth: its links are absolute when they can be.
         yield Page("404.html", "404.html", {"root": f"{self.data.url}/" if self.data.url else ""})
         yield Page("feed.xml", "feed.xml", {"feed": page_parts.feed_entries(self.derived)})
+        yield Page("search.html", "search.html")
 
     def source_context(self, source: Source) -> dict[str, Any]:
         claims = self.derived.claims_by_source.get(source.id, ())
@@ -188,7 +189,8 @@ class Renderer:
     def _claim_marks(self, claim: Claim, anchor: Anchor, rank: int, footnote: int) -> list[Mark]:
         assert anchor.number is not None
         note = Markup(
-            '<sup class="ref"><a href="../claims/{id}.html" aria-label="claim {id}">{n}</a></sup>'
+            '<sup class="ref">'
+            '<a href="../claims/{id}.html" aria-label="{n}: claim {id}">{n}</a></sup>'
         ).format(id=claim.id, n=footnote)
         quote = Mark(
             anchor.quote.start, anchor.quote.end, "mark", {"class": "quote"},
