@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -100,6 +101,14 @@ SCHEMES = ("javascript:", "vbscript:", "data:")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster"}
 
 
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Inspector(HTMLParser):
     """Collects what could run: scripts, event handlers, script URLs, frames."""
 
@@ -108,6 +117,7 @@ class Inspector(HTMLParser):
         self.found: list[str] = []
         self.scripts: list[dict[str, str]] = []
         self.in_script = False
+        self.script_type = ""
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -115,7 +125,10 @@ class Inspector(HTMLParser):
         if tag == "script":
             self.scripts.append(attributes)
             self.in_script = True
-        if tag in ("iframe", "object", "embed", "base", "form", "frame"):
+            self.script_type = attributes.get("type", "")
+        # Our one form is the search box, which submits to the site's own search page.
+        own_search = tag == "form" and attributes.get("action", "").endswith("search.html")
+        if tag in ("iframe", "object", "embed", "base", "form", "frame") and not own_search:
             self.found.append(f"<{tag}>")
         if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
             self.found.append("<meta refresh>")
@@ -123,7 +136,8 @@ class Inspector(HTMLParser):
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value!r}")
             squeezed = "".join(value.split()).lower()
-            if name in URL_ATTRIBUTES and squeezed.startswith(SCHEMES):
+            empty_icon = tag == "link" and attributes.get("rel") == "icon" and value == "data:,"
+            if name in URL_ATTRIBUTES and squeezed.startswith(SCHEMES) and not empty_icon:
                 self.found.append(f"{tag} {name}={value!r}")
         self.text.append(" ".join(f"{name}={value}" for name, value in attributes.items()))
 
@@ -132,7 +146,11 @@ class Inspector(HTMLParser):
             self.in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_script and "alert" in data:
+        if self.in_script and self.script_type == "application/ld+json":
+            # Structured data is inert only while it stays JSON that cannot close its tag.
+            if "<" in data or not _is_json(data):
+                self.found.append(f"JSON-LD that is not inert JSON {data[:60]!r}")
+        elif self.in_script and "alert" in data:
             self.found.append(f"script content {data[:60]!r}")
         self.text.append(data)
 

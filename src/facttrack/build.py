@@ -12,14 +12,16 @@ from typing import ParamSpec, TypeVar
 
 import jinja2
 
-from . import cache
+from . import cache, consistency, opendata
 from .derive import Derived, derive
 from .errors import Problems
+from .history import read_history
 from .link import link
 from .lint import lint
 from .load import load
 from .parallel import default_jobs, write_pages
 from .render import Page, Renderer
+from .search import BUNDLE_DIR, SearchError, folder_bundle
 from .validate import validate
 from .write import UNCHANGED, Staging, WriteError, WriteResult, same_files
 
@@ -84,6 +86,7 @@ def check(options: Options) -> Result:
     linked = link(validate(raw, problems, options.today), problems)
     if not problems.has_errors():
         result.derived = derive(linked)
+        consistency.report(result.derived.consistency, problems)
         lint(result.derived, problems)
     if options.templates is not None and not options.templates.is_dir():
         problems.error(
@@ -104,7 +107,7 @@ def _plan(
     if not options.cache:
         return {}, set(), False
     data = renderer.data
-    key = cache.site_key(renderer.template_folders(), data.title, data.description)
+    key = cache.site_key(renderer.template_folders(), data.title, data.description, data.url or "")
     fingerprints = cache.page_fingerprints(pages, key)
     previous = cache.load(options.out)
     keep = cache.reusable(fingerprints, previous, options.out)
@@ -121,19 +124,36 @@ def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
     if nothing_changed:  # write nothing, so that nothing is uploaded again
         return WriteResult(written=0, unchanged=len(pages) + len(static) + 1), len(pages)
     staging = Staging(options.out)
-    files = [(page.path, UNCHANGED) for page in pages if page.path in keep] + static
+    files: list[tuple[str, bytes | None]] = [(p.path, UNCHANGED) for p in pages if p.path in keep]
+    files += static + list(opendata.files(renderer.derived))
     todo = [page for page in pages if page.path not in keep]
     try:
         new = staging.new_marker + sum(staging.put(path, content) for path, content in files)
         rendered, _ = write_pages(renderer, todo, staging, options.jobs or default_jobs())
+        # indexed in the staging folder, so the swap puts pages and their index in place
+        # together; when no page changed, the previous index still describes them
+        bundle = _search_bundle(staging, options.out, reindex=rendered > 0)
+        new += rendered + sum(staging.put(path, content) for path, content in bundle)
         staging.commit()
     except BaseException:
         staging.discard()
         raise
     if options.cache:
         cache.save(options.out, fingerprints)
-    new += rendered
-    return WriteResult(written=new, unchanged=1 + len(files) + len(todo) - new), len(pages)
+    total = 1 + len(files) + len(todo) + len(bundle)
+    return WriteResult(written=new, unchanged=total - new), len(pages)
+
+
+def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str, bytes | None]]:
+    """The search index's files: Pagefind's, or the previous site's kept as they are."""
+    previous = out / BUNDLE_DIR
+    if not reindex and previous.is_dir():
+        return [
+            (path.relative_to(out).as_posix(), UNCHANGED)
+            for path in sorted(previous.rglob("*"))
+            if path.is_file()
+        ]
+    return list(folder_bundle(staging.folder))
 
 
 def build(options: Options) -> Result:
@@ -141,7 +161,7 @@ def build(options: Options) -> Result:
     result = check(options)
     if not result.ok or result.derived is None:
         return result
-    renderer = Renderer(result.derived, options.templates)
+    renderer = Renderer(result.derived, options.templates, read_history(options.data))
     try:
         result.written, result.pages = _write(renderer, options)
     except jinja2.TemplateSyntaxError as exc:
@@ -159,6 +179,8 @@ def build(options: Options) -> Result:
             f"template error: {exc}",
             hint="check the template overrides passed with --templates",
         )
+    except SearchError as exc:
+        result.problems.error(str(options.out), None, None, f"cannot build the search index: {exc}")
     except WriteError as exc:
         result.problems.error(str(options.out), None, None, str(exc))
     except OSError as exc:

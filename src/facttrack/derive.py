@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .consistency import Consistency, check_consistency
 from .dates import PartialDate
 from .model import Claim, Event, Figure, Linked
 
@@ -58,6 +59,7 @@ class Derived:
     events_by_source: dict[str, tuple[Event, ...]]
     events_by_speaker: dict[str, tuple[Event, ...]]
     timeline: tuple[Month, ...]
+    consistency: Consistency  # relations, conflicts and decreasing running totals
 
 
 def series_key(claim: Claim) -> tuple[tuple[int, int, int], tuple[int, int, int], str]:
@@ -121,4 +123,5 @@ def derive(linked: Linked) -> Derived:
         events_by_source={k: tuple(v) for k, v in _group(events, "source").items()},
         events_by_speaker={k: tuple(v) for k, v in _group(events, "speaker").items()},
         timeline=timeline(claims, events),
+        consistency=check_consistency(linked),
     )

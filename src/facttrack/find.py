@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
+from . import load
 from .errors import Problems
 from .link import flexible_pattern
-from .load import SOURCES_DIR, RawSource, load_source, source_paths
+from .load import RawSource
 from .model import Span
 from .quantities import Quantity, find_quantities, parse_quantity
 
@@ -84,22 +85,7 @@ class Match:
 
 def load_sources(data_dir: Path, problems: Problems) -> list[RawSource]:
     """Every readable source of the project; unreadable ones are reported and skipped."""
-    sources_dir = data_dir / SOURCES_DIR
-    if not sources_dir.is_dir():
-        problems.error(
-            str(sources_dir),
-            None,
-            None,
-            "sources folder not found",
-            hint="run from the project folder, or pass --data PATH",
-        )
-        return []
-    sources = []
-    for path in source_paths(sources_dir, problems):
-        source = load_source(path, str(path), problems)
-        if source is not None:
-            sources.append(source)
-    return sources
+    return load.load_sources(data_dir, problems)[1]
 
 
 def closest_source(wanted: str, ids: Iterable[str]) -> str | None:

@@ -524,6 +524,12 @@ def load(data_dir: Path, problems: Problems) -> RawData:
                     "the file must be a mapping with the lists "
                     "figures, speakers, claims and events",
                 )
+    raw.source_ids, raw.sources = load_sources(data_dir, problems)
+    return raw
+
+
+def load_sources(data_dir: Path, problems: Problems) -> tuple[set[str], list[RawSource]]:
+    """Every source file's id (readable or not) and every readable source."""
     sources_dir = data_dir / SOURCES_DIR
     if not sources_dir.is_dir():
         problems.error(
@@ -533,11 +539,13 @@ def load(data_dir: Path, problems: Problems) -> RawData:
             "sources folder not found",
             hint="put one <id>.txt file per source document there",
         )
-        return raw
+        return set(), []
+    ids: set[str] = set()
+    sources: list[RawSource] = []
     for path in source_paths(sources_dir, problems):
         if SOURCE_ID_RE.fullmatch(path.stem):
-            raw.source_ids.add(path.stem)
+            ids.add(path.stem)
         source = load_source(path, str(path), problems)
         if source is not None:
-            raw.sources.append(source)
-    return raw
+            sources.append(source)
+    return ids, sources

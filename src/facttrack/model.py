@@ -108,6 +108,40 @@ class Event:
         return _position(self.positions, name, self.location)
 
 
+RELATION_TYPES = ("sum", "difference", "ratio", "percent")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An editor's statement that some claims should agree arithmetically.
+
+    sum: parts add up to total; difference: whole - part = remainder; ratio:
+    numerator is a part of denominator (and percent of it, when given); percent:
+    percent of denominator is numerator (one of them may be missing).
+    """
+
+    id: str
+    type: str
+    total: str | None = None
+    parts: tuple[str, ...] = ()
+    whole: str | None = None
+    part: str | None = None
+    remainder: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    percent: str | None = None
+    note: str | None = None
+    location: Location = field(default_factory=lambda: Location(""))
+
+    def claim_ids(self) -> tuple[str, ...]:
+        """Every claim the relation involves, in the order its arithmetic reads."""
+        single = (
+            self.whole, self.part, self.remainder,
+            self.numerator, self.denominator, self.percent, self.total,
+        )  # fmt: skip
+        return (*self.parts, *(claim_id for claim_id in single if claim_id is not None))
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Everything the editors wrote, validated: the output of validate."""
@@ -119,6 +153,8 @@ class Dataset:
     events: dict[str, Event]
     title: str = "facttrack"
     description: str = ""
+    relations: dict[str, Relation] = field(default_factory=dict)
+    url: str | None = None  # site.url: where the site is published, without a trailing /
 
 
 @dataclass(frozen=True)

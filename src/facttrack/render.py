@@ -11,7 +11,7 @@ import array
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import formatting
+from . import formatting, page_parts
 from .derive import Derived
 from .highlight import Mark, highlight
+from .history import History
 from .model import Anchor, Claim, Event, Source, Span
 
 STATIC_DIR = "static"
@@ -75,6 +76,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
     env.filters["plain_number"] = formatting.plain_number
     env.globals["claim_amount"] = formatting.claim_amount
     env.globals["claim_target"] = claim_target
+    page_parts.register(env)
     return env
 
 
@@ -110,20 +112,49 @@ def context_span(
     return Span(start, end)
 
 
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemaps.org protocol allows
+
+
+def sitemap_pages(paths: list[str]) -> Iterator[Page]:
+    """sitemap.xml; past the protocol's limit, an index of numbered sitemaps."""
+    if len(paths) <= SITEMAP_LIMIT:
+        yield Page("sitemap.xml", "sitemap.xml", {"paths": paths})
+        return
+    parts = [paths[i : i + SITEMAP_LIMIT] for i in range(0, len(paths), SITEMAP_LIMIT)]
+    names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    for name, part in zip(names, parts, strict=True):
+        yield Page(name, "sitemap.xml", {"paths": part})
+    yield Page("sitemap.xml", "sitemap-index.xml", {"paths": names})
+
+
 class Renderer:
     """Turns the derived data into pages and pages into HTML."""
 
-    def __init__(self, derived: Derived, templates: Path | None = None) -> None:
+    def __init__(
+        self, derived: Derived, templates: Path | None = None, history: History | None = None
+    ) -> None:
         self.derived = derived
         self.data = derived.linked.data
         self.env = environment(templates)
+        self.history = history or History(available=False, reason="not read for this build")
         self._sentence_ends: dict[str, Sequence[int]] = {}  # source id -> sentence_ends
         self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
 
     # -- page kinds ---------------------------------------------------------
 
     def pages(self) -> Iterator[Page]:
-        everything = self._everything()
+        """Every page; then the sitemap of the HTML pages, when the site's address is known."""
+        listed: list[str] = []
+        for page in self._pages():
+            if page.path.endswith(".html") and page.path != "404.html":
+                listed.append(page.path)
+            yield page
+        if self.data.url:
+            for page in sitemap_pages(listed):
+                yield replace(page, inputs=(tuple(page.context["paths"]),))
+
+    def _pages(self) -> Iterator[Page]:
+        everything = (self.data,)  # every record: the lists, and the pages of the whole site
         yield Page("index.html", "home.html", inputs=everything)
         yield Page("timeline.html", "timeline.html", inputs=everything)
         yield Page("figures/index.html", "figures.html", inputs=everything)
@@ -154,18 +185,26 @@ class Renderer:
                 lazy_context=partial(self.claim_context, claim),
                 inputs=(
                     claim, self._shown_with_figure(claim.figure),
-                    self._shown_with_source(claim.source),
+                    self._shown_with_source(claim.source), self._checks_of_claim(claim.id),
                 ),
             )  # fmt: skip
 
-    # -- what pages show, for incremental builds (Page.inputs) ---------------
-
-    def _everything(self) -> tuple[Any, ...]:
-        data = self.data
-        return tuple(
-            tuple(records.values())
-            for records in (data.figures, data.speakers, data.sources, data.claims, data.events)
+        yield Page("checks.html", "checks.html", inputs=everything)
+        yield Page(
+            "downloads.html", "downloads.html", {"dataset": page_parts.dataset(self.derived)},
+            inputs=everything,
+        )  # fmt: skip
+        yield Page(
+            "changes.html", "changes.html", {"history": self.history}, inputs=(self.history,)
         )
+        # A 404 page is served at any depth: its links are absolute when they can be.
+        root = f"{self.data.url}/" if self.data.url else ""
+        yield Page("404.html", "404.html", {"root": root}, inputs=everything)
+        feed = page_parts.feed_entries(self.derived)
+        yield Page("feed.xml", "feed.xml", {"feed": feed}, inputs=everything)
+        yield Page("search.html", "search.html", inputs=everything)
+
+    # -- what pages show, for incremental builds (Page.inputs) ---------------
 
     def _shown(self, claims: tuple[Claim, ...]) -> tuple[Any, ...]:
         """Claims with the figure, speaker and source each of them names."""
@@ -189,8 +228,40 @@ class Renderer:
         key = f"figure {figure_id}"
         if key not in self._groups:
             claims = tuple(step.claim for step in self.derived.series.get(figure_id, ()))
-            self._groups[key] = (self.data.figures[figure_id], self._shown(claims))
+            cons = self.derived.consistency
+            checks = (
+                cons.relations_of_figure(figure_id),
+                cons.conflicts_of_figure(figure_id),
+                cons.decreases_of_figure(figure_id),
+                figure_id in cons.monotone_checked,
+            )
+            self._groups[key] = (
+                self.data.figures[figure_id],
+                self._shown(claims),
+                checks,
+                self._shown(self._claims_in(checks[:3])),
+            )
         return self._groups[key]
+
+    def _checks_of_claim(self, claim_id: str) -> tuple[Any, ...]:
+        """The consistency checks a claim's page shows, with the claims they involve."""
+        cons = self.derived.consistency
+        checks = (
+            cons.relations_of_claim(claim_id),
+            cons.conflicts_of_claim(claim_id),
+            cons.decreases_of_claim(claim_id),
+        )
+        interval = cons.intervals.get(claim_id)
+        return (*checks, interval, self._shown(self._claims_in(checks)))
+
+    @staticmethod
+    def _claims_in(checks: tuple[tuple[Any, ...], ...]) -> tuple[Claim, ...]:
+        relations, conflicts, decreases = checks
+        return (
+            *(claim for check in relations for claim in check.claims),
+            *(claim for item in conflicts for claim in (item.first, item.second)),
+            *(claim for item in decreases for claim in (item.earlier, item.later)),
+        )
 
     def _shown_with_source(self, source_id: str) -> tuple[Any, ...]:
         """A source with its claims and events, as its page and its claims' pages show them."""
@@ -244,7 +315,8 @@ class Renderer:
     def _claim_marks(self, claim: Claim, anchor: Anchor, rank: int, footnote: int) -> list[Mark]:
         assert anchor.number is not None
         note = Markup(
-            '<sup class="ref"><a href="../claims/{id}.html" aria-label="claim {id}">{n}</a></sup>'
+            '<sup class="ref">'
+            '<a href="../claims/{id}.html" aria-label="{n}: claim {id}">{n}</a></sup>'
         ).format(id=claim.id, n=footnote)
         quote = Mark(
             anchor.quote.start, anchor.quote.end, "mark", {"class": "quote"},

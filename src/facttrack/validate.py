@@ -21,11 +21,13 @@ from .load import RawData, RawSource, YamlList, YamlMap
 from .model import (
     FIGURE_KINDS,
     QUALIFIERS,
+    RELATION_TYPES,
     Claim,
     Dataset,
     Event,
     Figure,
     Location,
+    Relation,
     Source,
     Speaker,
 )
@@ -37,7 +39,7 @@ ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 class FieldSpec:
     """One field of a record: its type, whether it is required, its choices."""
 
-    kind: str  # id, text, markdown, number, date, bool, choice, url, ref
+    kind: str  # id, text, markdown, number, date, bool, choice, url, ref, refs (a list of ids)
     required: bool = False
     choices: tuple[str, ...] = ()
     ref: str = ""  # for kind "ref": the list the id must be in
@@ -98,9 +100,42 @@ SCHEMAS: dict[str, dict[str, FieldSpec]] = {
         "speaker": FieldSpec("ref", ref="speakers"),
         "note": FieldSpec("markdown"),
     },
+    "relations": {
+        "id": FieldSpec("id", required=True),
+        "type": FieldSpec("choice", required=True, choices=RELATION_TYPES),
+        "total": FieldSpec("ref", ref="claims"),
+        "parts": FieldSpec("refs", ref="claims"),
+        "whole": FieldSpec("ref", ref="claims"),
+        "part": FieldSpec("ref", ref="claims"),
+        "remainder": FieldSpec("ref", ref="claims"),
+        "numerator": FieldSpec("ref", ref="claims"),
+        "denominator": FieldSpec("ref", ref="claims"),
+        "percent": FieldSpec("ref", ref="claims"),
+        "note": FieldSpec("markdown"),
+    },
 }
-TOP_LEVEL = {"site": False, "figures": True, "speakers": True, "claims": True, "events": False}
-SINGULAR = {"figures": "figure", "speakers": "speaker", "claims": "claim", "events": "event"}
+TOP_LEVEL = {
+    "site": False,
+    "figures": True,
+    "speakers": True,
+    "claims": True,
+    "events": False,
+    "relations": False,
+}
+SINGULAR = {
+    "figures": "figure",
+    "speakers": "speaker",
+    "claims": "claim",
+    "events": "event",
+    "relations": "relation",
+}
+# Which claim fields each relation type uses: (required, optional).
+RELATION_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sum": (("total", "parts"), ()),
+    "difference": (("whole", "part", "remainder"), ()),
+    "ratio": (("numerator", "denominator"), ("percent",)),
+    "percent": (("percent",), ("numerator", "denominator")),
+}
 
 
 def suggest(word: str, choices: Any) -> str:
@@ -140,6 +175,8 @@ def _is_number(value: Any) -> bool:
 
 def _check_field(record: _Record, name: str, spec: FieldSpec, value: Any) -> Any:
     """Return the cleaned value of one field, or None after reporting a problem."""
+    if spec.kind == "refs":
+        return _check_refs(record, name, value)
     if spec.kind in ("id", "text", "markdown", "choice", "url", "ref"):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             record.error(f"must be text, not {_type_name(value)}", name)
@@ -190,6 +227,21 @@ def _check_field(record: _Record, name: str, spec: FieldSpec, value: Any) -> Any
             record.error(str(exc), name)
             return None
     return value
+
+
+def _check_refs(record: _Record, name: str, value: Any) -> tuple[str, ...] | None:
+    """A list of ids, written as a YAML list: [a, b] or one '- id' per line."""
+    if not isinstance(value, YamlList) or not value:
+        record.error(
+            f"must be a list of ids, not {_type_name(value)}",
+            name,
+            hint=f"write {name}: [first-id, second-id]",
+        )
+        return None
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        record.error("must be a list of ids, each one plain text", name)
+        return None
+    return tuple(str(item) for item in value)
 
 
 def _type_name(value: Any) -> str:
@@ -393,13 +445,14 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
                 f"unknown top-level key '{key}'{suggest(key, TOP_LEVEL)}",
                 hint=f"allowed: {', '.join(TOP_LEVEL)}",
             )
-    site_title, site_description = "facttrack", ""
+    site_title, site_description, site_url = "facttrack", "", None
     site = document.get("site")
     if isinstance(site, YamlMap):
         values = check_fields(_Record(site, "site", raw.claims_path, problems), SCHEMAS["site"])
         if values:
             site_title = values["title"]
             site_description = values.get("description", "")
+            site_url = values["url"].rstrip("/") if "url" in values else None
     elif site is not None:
         line, col = document.position("site")
         problems.error(raw.claims_path, line, col, "'site' must be a mapping with a title")
@@ -439,6 +492,7 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
                 location=record.location(),
                 positions=record.positions(),
             )
+    relations = _relations(validator, document, claims)
     return Dataset(
         sources=sources,
         speakers=speakers,
@@ -447,6 +501,8 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
         events=events,
         title=site_title,
         description=site_description,
+        relations=relations,
+        url=site_url,
     )
 
 
@@ -536,3 +592,142 @@ def _claim(
         location=record.location(),
         positions=record.positions(),
     )
+
+
+def _unit_class(unit: str) -> str:
+    """What arithmetic may mix: any counts together; a currency only with itself."""
+    if unit == "percent":
+        return "percent"
+    return unit if unit.isupper() and len(unit) == 3 else "count"
+
+
+def _raw_claim_ids(document: YamlMap) -> set[str]:
+    """Ids written in the claims list, valid or not: a claim with its own error is
+    reported once, not again by every relation that names it."""
+    items = document.get("claims")
+    if not isinstance(items, YamlList):
+        return set()
+    return {i["id"] for i in items if isinstance(i, YamlMap) and isinstance(i.get("id"), str)}
+
+
+def _relation_refs(record: _Record, values: dict[str, Any], written: set[str]) -> bool:
+    """Each claim id a relation names must be written in the claims list, once."""
+    ok = True
+    seen: set[str] = set()
+    for key in SCHEMAS["relations"]:
+        if SCHEMAS["relations"][key].ref != "claims" or key not in values:
+            continue
+        ids = values[key] if isinstance(values[key], tuple) else (values[key],)
+        raw = record.values[key]
+        for index, claim_id in enumerate(ids):
+            line, col = (
+                raw.item_positions[index]
+                if isinstance(raw, YamlList)
+                else record.values.position(key)
+            )
+            message = ""
+            if claim_id not in written:
+                message = f"unknown claim '{claim_id}'{suggest(claim_id, written)}"
+            elif claim_id in seen:
+                message = f"claim '{claim_id}' appears twice in the relation"
+            seen.add(claim_id)
+            if message:
+                record.problems.error(
+                    record.path,
+                    line,
+                    col,
+                    message,
+                    record=record.label,
+                    field=key,
+                    hint="use the id of a claim in the claims list, once",
+                )
+                ok = False
+    return ok
+
+
+def _relation_shape(record: _Record, values: dict[str, Any]) -> bool:
+    """The claim fields a relation has must be the ones its type uses."""
+    kind = values["type"]
+    required, optional = RELATION_ROLES[kind]
+    ok = True
+    for key in values:
+        if SCHEMAS["relations"][key].ref == "claims" and key not in required + optional:
+            record.error(
+                f"a {kind} relation has no '{key}'",
+                key,
+                hint=f"a {kind} relation uses: {', '.join(required + optional)}",
+            )
+            ok = False
+    missing = [key for key in required if key not in values]
+    if missing:
+        record.error(f"a {kind} relation needs '{missing[0]}'", "type")
+        ok = False
+    if kind == "sum" and len(values.get("parts", ())) == 1:
+        record.error("a sum needs at least two parts", "parts")
+        ok = False
+    if kind == "percent" and not ("numerator" in values or "denominator" in values):
+        record.error(
+            "a percent relation needs 'numerator' or 'denominator' besides 'percent'",
+            "type",
+            hint="name the count the percentage is of (denominator), its part (numerator), or both",
+        )
+        ok = False
+    return ok
+
+
+def _relation_units(record: _Record, values: dict[str, Any], claims: dict[str, Claim]) -> bool:
+    """Counts may be added to counts (people and places alike), money only to the
+    same currency; a percent relation's percent must be a percentage."""
+    ok = True
+    if "percent" in values and claims[values["percent"]].unit != "percent":
+        record.error(
+            f"claim '{values['percent']}' is in {claims[values['percent']].unit}, not a percentage",
+            "percent",
+        )
+        ok = False
+    quantities = [
+        (key, claim_id)
+        for key, ids in values.items()
+        if SCHEMAS["relations"][key].ref == "claims" and key != "percent"
+        for claim_id in (ids if isinstance(ids, tuple) else (ids,))
+    ]
+    classes = {_unit_class(claims[claim_id].unit) for _, claim_id in quantities}
+    if len(classes) > 1:
+        listed = ", ".join(f"'{claim_id}' in {claims[claim_id].unit}" for _, claim_id in quantities)
+        record.error(
+            "the claims are in units that cannot be combined: " + listed,
+            quantities[0][0],
+            hint="relate counts to counts, and money only to money in the same currency",
+        )
+        ok = False
+    return ok
+
+
+def _relations(
+    validator: _Validator, document: YamlMap, claims: dict[str, Claim]
+) -> dict[str, Relation]:
+    written = _raw_claim_ids(document)
+    relations: dict[str, Relation] = {}
+    for record, values in validator.records(document, "relations"):
+        shape_ok = _relation_shape(record, values)
+        if not (_relation_refs(record, values, written) and shape_ok):
+            continue
+        relation = Relation(
+            id=values["id"],
+            type=values["type"],
+            total=values.get("total"),
+            parts=values.get("parts", ()),
+            whole=values.get("whole"),
+            part=values.get("part"),
+            remainder=values.get("remainder"),
+            numerator=values.get("numerator"),
+            denominator=values.get("denominator"),
+            percent=values.get("percent"),
+            note=values.get("note"),
+            location=record.location(),
+        )
+        if not all(claim_id in claims for claim_id in relation.claim_ids()):
+            continue  # a claim with its own error, already reported
+        if _relation_units(record, values, claims):
+            relations[relation.id] = relation
+    return relations

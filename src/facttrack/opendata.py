@@ -1,0 +1,362 @@
+"""The data behind the site as downloads: claims.json (with a published JSON
+Schema), claims.csv and one CSV per figure, all under data/ in the built site.
+
+Output is deterministic: records sorted by id (a figure's CSV in as-of order),
+whole numbers written without a decimal point, no timestamps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from .consistency import Consistency, RelationCheck
+from .derive import Derived
+from .model import Claim, Dataset
+
+DATA_DIR = "data"
+JSON_PATH = f"{DATA_DIR}/claims.json"
+SCHEMA_PATH = f"{DATA_DIR}/claims.schema.json"
+CSV_PATH = f"{DATA_DIR}/claims.csv"
+FIGURE_CSV_DIR = f"{DATA_DIR}/figures"
+CSV_COLUMNS = (
+    "id", "figure", "figure_label", "value", "low", "high", "qualifier", "unit", "as_of",
+    "stated_on", "speaker", "speaker_name", "source", "source_title", "publisher",
+    "quote", "number_as_written", "interval_low", "interval_high", "note", "page", "passage",
+)  # fmt: skip
+
+
+def number(value: float) -> int | float | None:
+    """JSON has no infinity (an unbounded end is null); whole numbers have no '.0'."""
+    if math.isinf(value):
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _optional(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def claim_record(derived: Derived, claim: Claim) -> dict[str, Any]:
+    data = derived.linked.data
+    anchor = derived.linked.claim_anchors[claim.id]
+    assert anchor.number is not None
+    interval = derived.consistency.intervals[claim.id]
+    text = data.sources[claim.source].text
+    return {
+        "id": claim.id,
+        "figure": claim.figure,
+        "value": None if claim.is_range else number(claim.low),
+        "low": number(claim.low),
+        "high": number(claim.high),
+        "qualifier": claim.qualifier,
+        "unit": claim.unit,
+        "as_of": claim.as_of.iso(),
+        "stated_on": claim.stated_on.iso(),
+        "speaker": claim.speaker,
+        "source": claim.source,
+        "quote": claim.quote,
+        "number_as_written": text[anchor.number.start : anchor.number.end],
+        "quote_offsets": [anchor.quote.start, anchor.quote.end],
+        "interval": {"low": number(interval.low), "high": number(interval.high)},
+        "note": claim.note,
+        "page": f"claims/{claim.id}.html",
+        "passage": f"sources/{claim.source}.html#claim-{claim.id}",
+    }
+
+
+def _relation_record(check: RelationCheck) -> dict[str, Any]:
+    relation = check.relation
+    record: dict[str, Any] = {"id": relation.id, "type": relation.type}
+    for role in ("total", "whole", "part", "remainder", "numerator", "denominator", "percent"):
+        if getattr(relation, role) is not None:
+            record[role] = getattr(relation, role)
+    if relation.parts:
+        record["parts"] = list(relation.parts)
+    record.update(
+        status=check.status,
+        arithmetic=check.plain(),
+        explanation=check.explanation,
+        note=relation.note,
+    )
+    return record
+
+
+def _checks(consistency: Consistency) -> dict[str, Any]:
+    return {
+        "relations": [_relation_record(check) for check in consistency.relations],
+        "conflicts": [
+            {"figure": c.figure, "claims": [c.first.id, c.second.id]} for c in consistency.conflicts
+        ],
+        "decreases": [
+            {"figure": d.figure, "earlier": d.earlier.id, "later": d.later.id}
+            for d in consistency.decreases
+        ],
+    }
+
+
+def _site(data: Dataset) -> dict[str, Any]:
+    return {"title": data.title, "description": data.description or None, "url": data.url}
+
+
+def document(derived: Derived) -> dict[str, Any]:
+    """Everything the site shows, as one JSON document (the shape of SCHEMA)."""
+    data = derived.linked.data
+    return {
+        "site": _site(data),
+        "figures": [
+            {
+                "id": f.id,
+                "label": f.label,
+                "unit": f.unit,
+                "kind": f.kind,
+                "description": f.description,
+                "key": f.key,
+                "counting_from": _optional(f.counting_from),
+            }
+            for f in sorted(data.figures.values(), key=lambda f: f.id)
+        ],
+        "speakers": [
+            {"id": s.id, "name": s.name, "role": s.role, "affiliation": s.affiliation}
+            for s in sorted(data.speakers.values(), key=lambda s: s.id)
+        ],
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "published": s.published.iso(),
+                "kind": s.kind,
+                "url": s.url,
+                "retrieved": _optional(s.retrieved),
+                "note": s.note,
+                "page": f"sources/{s.id}.html",
+            }
+            for s in sorted(data.sources.values(), key=lambda s: s.id)
+        ],
+        "claims": [
+            claim_record(derived, c) for c in sorted(data.claims.values(), key=lambda c: c.id)
+        ],
+        "events": [
+            {
+                "id": e.id,
+                "date": e.date.iso(),
+                "title": e.title,
+                "source": e.source,
+                "quote": e.quote,
+                "speaker": e.speaker,
+                "note": e.note,
+            }
+            for e in sorted(data.events.values(), key=lambda e: e.id)
+        ],
+        "checks": _checks(derived.consistency),
+    }
+
+
+def _csv_row(derived: Derived, claim: Claim) -> list[str]:
+    data = derived.linked.data
+    record = claim_record(derived, claim)
+    values = {
+        **record,
+        "figure_label": data.figures[claim.figure].label,
+        "speaker_name": data.speakers[claim.speaker].name,
+        "source_title": data.sources[claim.source].title,
+        "publisher": data.sources[claim.source].publisher,
+        "interval_low": record["interval"]["low"],
+        "interval_high": record["interval"]["high"],
+    }
+    return ["" if values[column] is None else str(values[column]) for column in CSV_COLUMNS]
+
+
+def claims_csv(derived: Derived, claims: list[Claim]) -> bytes:
+    """One row per claim; an empty interval end means no limit."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for claim in claims:
+        writer.writerow(_csv_row(derived, claim))
+    return out.getvalue().encode("utf-8")
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def files(derived: Derived) -> Iterator[tuple[str, bytes]]:
+    """(path, content) of every download."""
+    data = derived.linked.data
+    yield JSON_PATH, _json_bytes(document(derived))
+    yield SCHEMA_PATH, _json_bytes(schema(data.url))
+    by_id = sorted(data.claims.values(), key=lambda c: c.id)
+    yield CSV_PATH, claims_csv(derived, by_id)
+    for figure in derived.figures:
+        steps = derived.series.get(figure.id, ())
+        claims = [step.claim for step in steps]
+        yield f"{FIGURE_CSV_DIR}/{figure.id}.csv", claims_csv(derived, claims)
+
+
+# -- the published schema ---------------------------------------------------------
+
+_TEXT = {"type": "string"}
+_OPTIONAL_TEXT = {"type": ["string", "null"]}
+_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required if required is not None else list(properties),
+        "additionalProperties": False,
+    }
+
+
+def schema(site_url: str | None) -> dict[str, Any]:
+    """JSON Schema (2020-12) of claims.json."""
+    claim = _object(
+        {
+            "id": _ID,
+            "figure": _ID,
+            "value": {**_NUMBER_OR_NULL, "description": "null for a range"},
+            "low": {"type": "number"},
+            "high": {"type": "number"},
+            "qualifier": {
+                "enum": ["exact", "about", "over", "under", "at least", "up to", "as many as"]
+            },
+            "unit": _TEXT,
+            "as_of": {**_DATE, "description": "the date the number describes, as precise as known"},
+            "stated_on": _DATE,
+            "speaker": _ID,
+            "source": {"type": "string"},
+            "quote": _TEXT,
+            "number_as_written": _TEXT,
+            "quote_offsets": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "[start, end) character offsets of the quote in the source text",
+            },
+            "interval": {
+                **_object({"low": _NUMBER_OR_NULL, "high": _NUMBER_OR_NULL}),
+                "description": "the values the claim allows; null means no limit",
+            },
+            "note": _OPTIONAL_TEXT,
+            "page": _TEXT,
+            "passage": _TEXT,
+        }
+    )
+    relation = _object(
+        {
+            "id": _ID,
+            "type": {"enum": ["sum", "difference", "ratio", "percent"]},
+            "total": _ID,
+            "parts": {"type": "array", "items": _ID, "minItems": 2},
+            "whole": _ID,
+            "part": _ID,
+            "remainder": _ID,
+            "numerator": _ID,
+            "denominator": _ID,
+            "percent": _ID,
+            "status": {"enum": ["holds", "fails", "computed"]},
+            "arithmetic": _TEXT,
+            "explanation": _TEXT,
+            "note": _OPTIONAL_TEXT,
+        },
+        required=["id", "type", "status", "arithmetic", "explanation", "note"],
+    )
+    result: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "facttrack claims",
+        "description": "Every claim a facttrack site shows, with its source, speaker and figure.",
+        **_object(
+            {
+                "site": _object(
+                    {"title": _TEXT, "description": _OPTIONAL_TEXT, "url": _OPTIONAL_TEXT}
+                ),
+                "figures": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": _ID,
+                            "label": _TEXT,
+                            "unit": _TEXT,
+                            "kind": {"enum": ["cumulative", "stock", "target", "amount", "count"]},
+                            "description": _TEXT,
+                            "key": {"type": "boolean"},
+                            "counting_from": {"anyOf": [_DATE, {"type": "null"}]},
+                        }
+                    ),
+                },
+                "speakers": {
+                    "type": "array",
+                    "items": _object(
+                        {"id": _ID, "name": _TEXT, "role": _TEXT, "affiliation": _OPTIONAL_TEXT}
+                    ),
+                },
+                "sources": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": _TEXT,
+                            "title": _TEXT,
+                            "publisher": _TEXT,
+                            "published": _DATE,
+                            "kind": _TEXT,
+                            "url": _OPTIONAL_TEXT,
+                            "retrieved": {"anyOf": [_DATE, {"type": "null"}]},
+                            "note": _OPTIONAL_TEXT,
+                            "page": _TEXT,
+                        }
+                    ),
+                },
+                "claims": {"type": "array", "items": claim},
+                "events": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": _ID,
+                            "date": _DATE,
+                            "title": _TEXT,
+                            "source": _TEXT,
+                            "quote": _TEXT,
+                            "speaker": {"anyOf": [_ID, {"type": "null"}]},
+                            "note": _OPTIONAL_TEXT,
+                        }
+                    ),
+                },
+                "checks": _object(
+                    {
+                        "relations": {"type": "array", "items": relation},
+                        "conflicts": {
+                            "type": "array",
+                            "items": _object(
+                                {
+                                    "figure": _ID,
+                                    "claims": {
+                                        "type": "array",
+                                        "items": _ID,
+                                        "minItems": 2,
+                                        "maxItems": 2,
+                                    },
+                                }
+                            ),
+                        },
+                        "decreases": {
+                            "type": "array",
+                            "items": _object({"figure": _ID, "earlier": _ID, "later": _ID}),
+                        },
+                    }
+                ),
+            }
+        ),
+    }
+    if site_url:
+        result = {"$id": f"{site_url}/{SCHEMA_PATH}", **result}
+    return result

@@ -1,0 +1,126 @@
+"""The search index: Pagefind reads the rendered pages and returns a static search bundle.
+
+Indexing runs on the rendered pages in the build's staging folder, and its
+files join the site's own before the one atomic swap, so a site on disk always
+has an index that matches its pages. Pages opt in with `data-pagefind-body` (see
+base.html); `data-pagefind-filter` attributes in the templates give the figure
+and speaker filters.
+
+Pagefind writes its filter lists in hash-map order, different on every run;
+reproducible.py sorts them, so two builds of the same data stay byte-identical
+(the build tests check that).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from .reproducible import BundleFormatError, reproducible_bundle
+
+BUNDLE_DIR = "pagefind"  # where the bundle lives in the site; search.js loads it from here
+
+# Pagefind also writes its own ready-made search interfaces. The site has its
+# own small one (static/search.js) that matches its style and accessibility, so
+# these are left out: they would only be dead weight to deploy.
+UNUSED_FILES = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-highlight.js",
+    }
+)
+
+TIMEOUT_SECONDS = 300
+
+
+class SearchError(Exception):
+    """The search index could not be built; the message says why and what to do."""
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary shipped by the `pagefind` package (or PAGEFIND_BINARY_PATH)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError as exc:
+        raise SearchError(
+            "the search indexer Pagefind is not installed; "
+            "reinstall facttrack with its dependencies (pip install facttrack)"
+        ) from exc
+    executable = get_executable()
+    if executable is None or not Path(executable).is_file():
+        raise SearchError(
+            "the Pagefind binary is missing; reinstall it with pip install 'pagefind[bin]' "
+            "or point PAGEFIND_BINARY_PATH at a Pagefind executable"
+        )
+    return Path(executable)
+
+
+def search_bundle(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Index the HTML pages among `files`; return the bundle's (site path, bytes), sorted."""
+    with tempfile.TemporaryDirectory(prefix="facttrack-pages-") as temporary:
+        site = Path(temporary)
+        for path, content in files:
+            if path.endswith(".html"):
+                target = site.joinpath(*PurePosixPath(path).parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        return folder_bundle(site)
+
+
+def folder_bundle(site: Path) -> list[tuple[str, bytes]]:
+    """Index the HTML pages in the folder `site` (the build's staging folder, where
+    they are written already); return the bundle's (site path, bytes), sorted."""
+    executable = pagefind_executable()
+    with tempfile.TemporaryDirectory(prefix="facttrack-search-") as temporary:
+        bundle = Path(temporary) / "bundle"
+        _run_pagefind(executable, site, bundle)
+        written = {
+            path.relative_to(bundle).as_posix(): path.read_bytes()
+            for path in bundle.rglob("*")
+            if path.is_file() and path.relative_to(bundle).as_posix() not in UNUSED_FILES
+        }
+    try:
+        stable = reproducible_bundle(written)
+    except BundleFormatError as exc:
+        raise SearchError(
+            f"Pagefind wrote an index facttrack does not know how to read ({exc}); install "
+            "the Pagefind version facttrack was tested with: pip install 'pagefind[bin]~=1.5.2'"
+        ) from exc
+    return [(f"{BUNDLE_DIR}/{path}", stable[path]) for path in sorted(stable)]
+
+
+def _run_pagefind(executable: Path, site: Path, bundle: Path) -> None:
+    command = [
+        str(executable),
+        "--site",
+        str(site),
+        "--output-path",
+        str(bundle),
+        # result links keep index.html, so they work on any static server
+        "--keep-index-url",
+        "--silent",
+    ]
+    try:
+        finished = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchError(f"the search indexer Pagefind could not run: {exc}") from exc
+    if finished.returncode != 0 or not bundle.is_dir():
+        output = (finished.stderr or finished.stdout).strip().splitlines()[-5:]
+        raise SearchError(
+            f"the search indexer Pagefind failed (exit status {finished.returncode})"
+            + (": " + " / ".join(output) if output else "")
+        )
