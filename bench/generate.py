@@ -117,6 +117,14 @@ def _date(rng: random.Random, day: bool = True) -> str:
     return f"{year}-{month:02d}-{rng.randint(1, 28):02d}" if day else f"{year}-{month:02d}"
 
 
+def _month(k: int) -> str:
+    """The k-th month from January 2020 (cycling before November 2026): each claim of a
+    figure is about its own month, so that facttrack's consistency checks find no two
+    claims about the same dates that disagree."""
+    months = (k - 1) % 82
+    return f"{2020 + months // 12}-{months % 12 + 1:02d}"
+
+
 def _phrase(rng: random.Random, words: int) -> str:
     return " ".join(rng.choices(VOCABULARY, k=words))
 
@@ -165,9 +173,12 @@ def corpus(n: int, seed: int = 1) -> Corpus:
     source_ids = [_ident("source", i, n_sources) for i in range(n_sources)]
     claims = []
     quotes_by_source: list[list[str]] = [[] for _ in range(n_sources)]
+    claims_so_far = [0] * n_figures
     for i in range(n):
         source_index = i % n_sources
-        figure = figures[rng.randrange(n_figures)]
+        figure_index = rng.randrange(n_figures)
+        figure = figures[figure_index]
+        claims_so_far[figure_index] += 1
         low, high, text, qualifier = _number(rng)
         unit_word = figure.unit if figure.unit != "people" else "persons"
         quote = (
@@ -185,7 +196,7 @@ def corpus(n: int, seed: int = 1) -> Corpus:
                 high=high,
                 number_text=text,
                 qualifier=qualifier,
-                as_of=_date(rng, day=rng.random() < 0.5),
+                as_of=_month(claims_so_far[figure_index]),
                 quote=quote,
             )
         )

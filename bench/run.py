@@ -34,6 +34,7 @@ from .generate import corpus, write_project
 from .hugo_site import write_hugo_site
 
 OUT = Path(__file__).resolve().parent / "out"
+GENERATOR_VERSION = 2  # bump when bench/generate.py writes different data
 FACTTRACK = [sys.executable, "-m", "facttrack"]
 
 
@@ -165,7 +166,7 @@ class Workspace:
 def prepare(n: int, seed: int) -> Workspace:
     """Generate the corpus for N once; later runs with the same seed reuse it."""
     workspace = Workspace(n, OUT / f"n{n}")
-    stamp = workspace.folder / f".generated-seed-{seed}"
+    stamp = workspace.folder / f".generated-seed-{seed}-v{GENERATOR_VERSION}"
     if not stamp.exists():
         print(f"generating N={n:,} (seed {seed})...", flush=True)
         shutil.rmtree(workspace.folder, ignore_errors=True)
@@ -201,10 +202,13 @@ class Results:
     unchanged_untouched: bool
     one_claim: Run
     one_claim_written: int
+    with_search: Run | None  # a full build with the search index, as `facttrack build` does
 
 
-def bench(workspace: Workspace, repeat: int) -> Results:
-    ft = [*FACTTRACK, "build", "--data", workspace.data, "--out", workspace.site]
+def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
+    # Hugo builds no search index: compared on the same content, facttrack leaves it out
+    # too; the full build with the index is timed on its own (search_too).
+    ft = [*FACTTRACK, "build", "--no-search", "--data", workspace.data, "--out", workspace.site]
     check = best([measure([*FACTTRACK, "check", "--data", workspace.data]) for _ in range(repeat)])
     full = []
     for _ in range(repeat):
@@ -243,11 +247,24 @@ def bench(workspace: Workspace, repeat: int) -> Results:
         unchanged_untouched=untouched,
         one_claim=best(one_claim),
         one_claim_written=written,
+        with_search=_with_search(workspace) if search_too else None,
     )
+
+
+def _with_search(workspace: Workspace) -> Run:
+    """A full build as `facttrack build` runs by default: with Pagefind's search index."""
+    workspace.clean_facttrack()
+    return measure([*FACTTRACK, "build", "--data", workspace.data, "--out", workspace.site])
 
 
 def _mib(size: int) -> str:
     return f"{size / 2**20:,.0f} MiB"
+
+
+def _searched(run: Run | None) -> str:
+    if run is None:
+        return "not run"
+    return f"{run.seconds:.2f} s ({_mib(run.max_rss)})"
 
 
 def table(results: list[Results]) -> str:
@@ -256,7 +273,7 @@ def table(results: list[Results]) -> str:
         "| N claims | pages (facttrack / Hugo) | facttrack build (CPU) | Hugo build (CPU) | ratio "
         "| pages/s (facttrack / Hugo) | peak memory facttrack (largest RSS / all, PSS) "
         "| peak RSS Hugo | no-change rebuild | files touched | one claim changed "
-        "| files rewritten | `facttrack check` |"
+        "| files rewritten | `facttrack check` | full build with search index (peak RSS) |"
     )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for r in results:
@@ -271,7 +288,8 @@ def table(results: list[Results]) -> str:
             f"| {_mib(r.hugo.max_rss)} | {r.unchanged.seconds:.2f} s "
             f"| {'none' if r.unchanged_untouched else 'SOME'} "
             f"| {r.one_claim.seconds:.2f} s ({share:.0f} %) "
-            f"| {r.one_claim_written} | {r.check.seconds:.2f} s |"
+            f"| {r.one_claim_written} | {r.check.seconds:.2f} s "
+            f"| {_searched(r.with_search)} |"
         )
     return "\n".join(lines)
 
@@ -302,6 +320,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--repeat", type=int, default=0, help="runs per timing (default: 3, 1 for N > 10,000)"
     )
+    parser.add_argument(
+        "--search-up-to",
+        type=int,
+        default=10_000,
+        help="also time a build with the search index up to this N (default: %(default)s; "
+        "Pagefind needs about 2 GiB of memory per 10,000 claims)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     print(machine(), flush=True)
@@ -310,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         workspace = prepare(n, args.seed)
         repeat = args.repeat or (3 if n <= 10_000 else 1)
         print(f"N={n:,}: timing ({repeat} run(s) each)...", flush=True)
-        results.append(bench(workspace, repeat))
+        results.append(bench(workspace, repeat, search_too=n <= args.search_up_to))
         print(table(results[-1:]), flush=True)
     report = f"{machine()}\n\n{table(results)}\n"
     (OUT / "results.md").write_text(report)

@@ -35,6 +35,7 @@ class Options:
     strict: bool = False  # warnings fail the run too
     jobs: int | None = None  # processes rendering pages; defaults to every core
     cache: bool = True  # reuse the pages whose inputs did not change (see cache.py)
+    search: bool = True  # build the search index (Pagefind; the slowest step of a build)
 
 
 @dataclass
@@ -107,7 +108,13 @@ def _plan(
     if not options.cache:
         return {}, set(), False
     data = renderer.data
-    key = cache.site_key(renderer.template_folders(), data.title, data.description, data.url or "")
+    key = cache.site_key(
+        renderer.template_folders(),
+        data.title,
+        data.description,
+        data.url or "",
+        "search" if options.search else "no search",  # a site with an index, or without
+    )
     fingerprints = cache.page_fingerprints(pages, key)
     previous = cache.load(options.out)
     keep = cache.reusable(fingerprints, previous, options.out)
@@ -132,7 +139,9 @@ def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
         rendered, _ = write_pages(renderer, todo, staging, options.jobs or default_jobs())
         # indexed in the staging folder, so the swap puts pages and their index in place
         # together; when no page changed, the previous index still describes them
-        bundle = _search_bundle(staging, options.out, reindex=rendered > 0)
+        bundle = (
+            _search_bundle(staging, options.out, reindex=rendered > 0) if options.search else []
+        )
         new += rendered + sum(staging.put(path, content) for path, content in bundle)
         staging.commit()
     except BaseException:

@@ -49,6 +49,7 @@ def _options(args: argparse.Namespace) -> Options:
         strict=getattr(args, "strict", False),
         jobs=getattr(args, "jobs", None),
         cache=not getattr(args, "no_cache", False),
+        search=not getattr(args, "no_search", False),
     )
 
 
@@ -222,6 +223,11 @@ def parser() -> argparse.ArgumentParser:
         "--no-cache",
         action="store_true",
         help="render every page, ignoring what the previous build kept in .facttrack-cache/",
+    )
+    build_cmd.add_argument(
+        "--no-search",
+        action="store_true",
+        help="leave out the search index (Pagefind: the slowest and largest step of a build)",
     )
     build_cmd.set_defaults(run=run_build)
 
