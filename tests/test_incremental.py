@@ -111,3 +111,34 @@ def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path):
     assert build(Options(data=data, out=out)).ok
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
     shutil.rmtree(tmp_path / "clean")
+
+
+def test_a_claim_page_follows_the_claims_its_checks_name(tmp_path, monkeypatch):
+    """A relation shows, on one claim's page, another claim of another figure and
+    source, said by a speaker of no other claim: renaming that speaker must reach
+    the first claim's page, though nothing else on it changed."""
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    data_corpus = corpus(300, seed=11)
+    first = data_corpus.claims[0]
+    other = next(
+        c for c in data_corpus.claims if c.figure != first.figure and c.source != first.source
+    )
+    data = write_project(data_corpus, tmp_path / "data")
+    claims = data / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    record = text.index(f"  - id: {other.id}\n")
+    said_by = text.index("    speaker: ", record)
+    end = text.index("\n", said_by)
+    text = text[:said_by] + "    speaker: solo" + text[end:]
+    text = text.replace("speakers:\n", 'speakers:\n  - id: solo\n    name: "Solo"\n    role: x\n')
+    text += "relations:\n  - id: a-part\n    type: ratio\n"
+    text += f"    numerator: {first.id}\n    denominator: {other.id}\n"
+    claims.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=2)).ok
+    page = out / "claims" / f"{first.id}.html"
+    assert ">Solo</a>" in page.read_text(encoding="utf-8")
+    replace_once(claims, 'name: "Solo"', 'name: "Renamed"')
+    assert build(Options(data=data, out=out, jobs=2)).ok
+    assert ">Renamed</a>" in page.read_text(encoding="utf-8")
+    assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
