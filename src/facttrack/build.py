@@ -127,13 +127,12 @@ def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
     written, how many pages)."""
     pages = list(renderer.pages())
     fingerprints, keep, nothing_changed = _plan(renderer, pages, options)
-    static = list(renderer.static_files())
     if nothing_changed:  # write nothing, so that nothing is uploaded again
-        return WriteResult(written=0, unchanged=len(pages) + len(static) + 1), len(pages)
-    staging = Staging(options.out)
+        return WriteResult(written=0, unchanged=cache.files_in_site(options.out)), len(pages)
     files: list[tuple[str, bytes | None]] = [(p.path, UNCHANGED) for p in pages if p.path in keep]
-    files += static + list(opendata.files(renderer.derived))
+    files += list(renderer.static_files()) + list(opendata.files(renderer.derived))
     todo = [page for page in pages if page.path not in keep]
+    staging = Staging(options.out)
     try:
         new = staging.new_marker + sum(staging.put(path, content) for path, content in files)
         rendered, _ = write_pages(renderer, todo, staging, options.jobs or default_jobs())
@@ -147,9 +146,9 @@ def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
     except BaseException:
         staging.discard()
         raise
-    if options.cache:
-        cache.save(options.out, fingerprints)
     total = 1 + len(files) + len(todo) + len(bundle)
+    if options.cache:
+        cache.save(options.out, fingerprints, total)
     return WriteResult(written=new, unchanged=total - new), len(pages)
 
 

@@ -100,8 +100,9 @@ def still_there(entry: Entry, file: Path) -> bool:
     )
 
 
-def save(out: Path, fingerprints: dict[str, str]) -> None:
-    """Record each page's fingerprint with the file now in the output folder."""
+def save(out: Path, fingerprints: dict[str, str], files: int) -> None:
+    """Record each page's fingerprint with the file now in the output folder, and
+    how many files the site has."""
     pages = {}
     for path, fingerprint in fingerprints.items():
         stat = (out / path).stat()
@@ -109,8 +110,17 @@ def save(out: Path, fingerprints: dict[str, str]) -> None:
     target = cache_file(out)
     target.parent.mkdir(exist_ok=True)
     temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"format": FORMAT, "pages": pages}), encoding="utf-8")
+    stored = {"format": FORMAT, "files": files, "pages": pages}
+    temporary.write_text(json.dumps(stored), encoding="utf-8")
     os.replace(temporary, target)  # a crash never leaves half a cache
+
+
+def files_in_site(out: Path) -> int:
+    """How many files the site in `out` has, as its build recorded."""
+    try:
+        return int(json.loads(cache_file(out).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return sum(1 for path in out.rglob("*") if path.is_file())
 
 
 def page_fingerprints(pages: Iterable[Page], key: bytes) -> dict[str, str]:
