@@ -188,3 +188,13 @@ def test_claim_page_links_numbers_of_other_claims_in_its_excerpt(small_site):
         "senate-remaining",
         "senate-returns",
     }
+
+
+def test_the_site_folder_is_readable_like_any_other_new_folder(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "site"
+        assert build(Options(data=FIXTURES / "small", out=out)).ok
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o755

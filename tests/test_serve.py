@@ -27,7 +27,8 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
+def wait_for(check: Callable[[], bool], timeout: float = 90.0) -> None:
+    # A ceiling, not a speed target: a rebuild includes the search index, and CI may be busy.
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:

@@ -78,6 +78,11 @@ class Staging:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
         self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+        # mkdtemp makes the folder private (0700); the site is for a web server to read,
+        # so it gets the permissions any other new folder would (0777 less the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        self.folder.chmod(0o777 & ~umask)
         self._folders = {self.folder}  # made already: one mkdir per folder, not per file
         self.new_marker = self.put(MARKER, b"built by facttrack\n")
 
