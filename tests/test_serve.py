@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from facttrack.serve import Preview, Server
+from facttrack.serve import Preview, Server, State
 from helpers import CLAIMS_YAML, ROOT
 
 
@@ -142,3 +142,26 @@ def test_a_crashing_build_is_shown_not_fatal(project, monkeypatch):
     preview.close()
     assert not state.ok
     assert "the build crashed: RuntimeError('bug <b>')" in state.problems[0].message
+
+
+def test_an_edit_saved_during_the_first_build_is_not_missed(project, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    base = (ROOT / "templates" / "base.html").read_text()
+    (templates / "base.html").write_text(base.replace("<footer", "<p>FIRST</p><footer"))
+    preview = Preview(project(), templates)
+    build_once = preview.rebuild
+
+    def build_then_edit() -> State:
+        state = build_once()
+        if state.builds == 1:  # the editor saves while the first build runs
+            rewrite(templates / "base.html", base.replace("<footer", "<p>SECOND</p><footer"))
+        return state
+
+    preview.rebuild = build_then_edit  # type: ignore[method-assign]
+    server = Server(preview, port=0, interval=0.05)
+    server.start()
+    try:
+        wait_for(lambda: "SECOND" in fetch(server.url)[1])
+    finally:
+        server.stop()

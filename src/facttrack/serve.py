@@ -173,14 +173,17 @@ class Server:
         return f"http://{host!s}:{port}/"
 
     def start(self) -> None:
+        # Look before the first build: an edit saved while it runs, or before the
+        # watcher thread gets going, is then still seen as a change.
+        seen = snapshot(self.preview.watched())
         self._report(self.preview.rebuild())
-        for target in (self.httpd.serve_forever, self._watch):
+        watch = functools.partial(self._watch, seen)
+        for target in (self.httpd.serve_forever, watch):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def _watch(self) -> None:
-        seen = snapshot(self.preview.watched())
+    def _watch(self, seen: Snapshot) -> None:
         while not self._stop.wait(self.interval):
             now = snapshot(self.preview.watched())
             if now != seen:
