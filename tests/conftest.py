@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CLAIMS_YAML, FIXTURES, run_cli, source_file
+from helpers import CLAIMS_YAML, FIXTURES, ROOT, run_cli, source_file
 
 
 @pytest.fixture
@@ -56,3 +56,12 @@ def small_fixture(tmp_path: Path) -> Path:
     target = tmp_path / "small"
     shutil.copytree(FIXTURES / "small", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from data/ by the command line, once for every test that reads it."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    result = run_cli("build", "--data", ROOT / "data", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out

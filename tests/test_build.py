@@ -30,14 +30,6 @@ def small_site(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "site"
-    result = run_cli("build", "--data", ROOT / "data", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def test_build_writes_every_page_kind(small_site):
     expected = [
         "index.html",

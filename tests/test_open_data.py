@@ -24,14 +24,6 @@ SITE_URL = "https://example.org/tracker"  # a documentation domain: never a real
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "site"
-    result = run_cli("build", "--data", ROOT / "data", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
 def site_with_url(tmp_path_factory) -> Path:
     """The small fixture, published at SITE_URL, with a source that has an address."""
     data = tmp_path_factory.mktemp("url") / "data"
