@@ -308,22 +308,33 @@ def _too_deep(text: str, path: str, problems: Problems, line_offset: int) -> boo
     if _depth_bound(text) <= MAX_DEPTH:
         return False
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                problems.error(
-                    path,
-                    mark.line + 1 + line_offset if mark else None,
-                    mark.column + 1 if mark else None,
-                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                    hint="records need only a few levels; check the brackets and indentation",
-                )
-                return True
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    _report_depth(event.start_mark, path, problems, line_offset)
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml (PyYAML 6.0.4 and later) stops at its own nesting limit, and may reach
+        # it while scanning ahead, before the parser hands over the level-65 event
+        if "nesting depth" not in str(exc.problem):
+            raise
+        _report_depth(exc.problem_mark, path, problems, line_offset)
+        return True
     return False
+
+
+def _report_depth(mark: Any, path: str, problems: Problems, line_offset: int) -> None:
+    problems.error(
+        path,
+        mark.line + 1 + line_offset if mark else None,
+        mark.column + 1 if mark else None,
+        f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+        hint="records need only a few levels; check the brackets and indentation",
+    )
 
 
 def _reader_problem(
