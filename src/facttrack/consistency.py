@@ -126,6 +126,14 @@ class Consistency:
     def decreases_of_claim(self, claim_id: str) -> tuple[Decrease, ...]:
         return self._decreases_by.get(claim_id, ())
 
+    def involves_claim(self, claim_id: str) -> bool:
+        """Some relation, conflict or decrease names the claim."""
+        return bool(
+            self.relations_of_claim(claim_id)
+            or self.conflicts_of_claim(claim_id)
+            or self.decreases_of_claim(claim_id)
+        )
+
     @property
     def failed(self) -> tuple[RelationCheck, ...]:
         return tuple(r for r in self.relations if r.status == FAILS)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from . import formatting, page_parts
 from .derive import Derived
+from .fragments import Fragments, claim_target
 from .highlight import Mark, highlight
 from .history import History
 from .model import Anchor, Claim, Event, Source, Span
@@ -56,11 +57,6 @@ def root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
-def claim_target(claim: Claim) -> str:
-    """Where every number of a claim links: its highlighted passage, from the root."""
-    return f"sources/{claim.source}.html#claim-{claim.id}"
-
-
 def environment(templates: Path | None) -> jinja2.Environment:
     folders = [str(templates)] if templates else []
     folders.append(str(default_templates_dir()))
@@ -71,6 +67,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.filters["markdown"] = formatting.markdown
     env.filters["plain_number"] = formatting.plain_number
@@ -136,6 +133,8 @@ class Renderer:
         self.derived = derived
         self.data = derived.linked.data
         self.env = environment(templates)
+        self.fragments = Fragments(self.data)
+        self.fragments.register(self.env)
         self.history = history or History(available=False, reason="not read for this build")
         self._sentence_ends: dict[str, Sequence[int]] = {}  # source id -> sentence_ends
         self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
@@ -375,7 +374,9 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
         lazy = page.lazy_context() if page.lazy_context else {}
-        html = template.render({**self.common_context(page), **page.context, **lazy})
+        context = {**self.common_context(page), **page.context, **lazy}
+        context["link"] = self.fragments.links(context["root"])  # the root may be the page's own
+        html = template.render(context)
         return html.encode("utf-8")
 
     def template_folders(self) -> list[Path]:
