@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 
 import jinja2
 
-from . import cache, consistency, opendata
+from . import cache, consistency, memo, opendata
 from .derive import Derived, derive
 from .errors import Problems
 from .history import read_history
@@ -43,6 +43,7 @@ class Result:
     problems: Problems = field(default_factory=Problems)
     derived: Derived | None = None
     written: WriteResult | None = None
+    digests: memo.Digests | None = None  # of every record, when the check could tell them
     pages: int = 0
     strict: bool = False
 
@@ -80,15 +81,26 @@ def _without_cyclic_gc(step: Callable[_P, _R]) -> Callable[_P, _R]:
 
 @_without_cyclic_gc
 def check(options: Options) -> Result:
-    """Load, validate, link and derive; write nothing."""
+    """Load, validate, link and derive; write nothing but the memo for the next check."""
     result = Result(strict=options.strict)
     problems = result.problems
-    raw = load(options.data, problems)
-    linked = link(validate(raw, problems, options.today), problems)
+    today = options.today or dt.date.today()
+    checked = _recheck(options, today) if options.cache else None
+    if checked is not None:
+        linked = checked.linked
+    else:
+        snapshot = memo.snapshot_sources(options.data)  # before anything is read
+        raw = load(options.data, problems)
+        linked = link(validate(raw, problems, today), problems)
+        if options.cache and not problems.has_errors():
+            checked = memo.remember(raw, linked, snapshot, today)
     if not problems.has_errors():
         result.derived = derive(linked)
         consistency.report(result.derived.consistency, problems)
         lint(result.derived, problems)
+        if checked is not None:
+            result.digests = checked.digests
+            memo.save_memo(options.data, checked)
     if options.templates is not None and not options.templates.is_dir():
         problems.error(
             str(options.templates),
@@ -100,8 +112,14 @@ def check(options: Options) -> Result:
     return result
 
 
+def _recheck(options: Options, today: dt.date) -> memo.Checked | None:
+    """The check from the previous check's memo, when it can stand in for a full one."""
+    previous = memo.load_memo(options.data)
+    return memo.recheck(options.data, previous, today) if previous is not None else None
+
+
 def _plan(
-    renderer: Renderer, pages: list[Page], options: Options
+    renderer: Renderer, pages: list[Page], options: Options, records: memo.Digests | None
 ) -> tuple[dict[str, str], set[str], bool]:
     """Each page's fingerprint, the pages whose previous file can stay as it is, and
     whether the whole site in place is already this build's, file for file."""
@@ -115,18 +133,20 @@ def _plan(
         data.url or "",
         "search" if options.search else "no search",  # a site with an index, or without
     )
-    fingerprints = cache.page_fingerprints(pages, key)
+    fingerprints = cache.page_fingerprints(pages, key, records)
     previous = cache.load(options.out)
     keep = cache.reusable(fingerprints, previous, options.out)
     same = len(keep) == len(pages) == len(previous)
     return fingerprints, keep, same and same_files(renderer.static_files(), options.out)
 
 
-def _write(renderer: Renderer, options: Options) -> tuple[WriteResult, int]:
+def _write(
+    renderer: Renderer, options: Options, records: memo.Digests | None
+) -> tuple[WriteResult, int]:
     """Write the site, rendering only the pages whose inputs changed; (what was
     written, how many pages)."""
     pages = list(renderer.pages())
-    fingerprints, keep, nothing_changed = _plan(renderer, pages, options)
+    fingerprints, keep, nothing_changed = _plan(renderer, pages, options, records)
     if nothing_changed:  # write nothing, so that nothing is uploaded again
         return WriteResult(written=0, unchanged=cache.files_in_site(options.out)), len(pages)
     files: list[tuple[str, bytes | None]] = [(p.path, UNCHANGED) for p in pages if p.path in keep]
@@ -171,7 +191,7 @@ def build(options: Options) -> Result:
         return result
     renderer = Renderer(result.derived, options.templates, read_history(options.data))
     try:
-        result.written, result.pages = _write(renderer, options)
+        result.written, result.pages = _write(renderer, options, result.digests)
     except jinja2.TemplateSyntaxError as exc:
         result.problems.error(
             exc.filename or exc.name or "template",

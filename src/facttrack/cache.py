@@ -21,16 +21,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .memo import Digests, code_key
+from .model import Claim, Dataset, Event, Figure, Relation, Source, Speaker
 from .render import Page
 
 CACHE_DIR = ".facttrack-cache"
 FORMAT = 1  # bump when the cache file's layout changes
 
 
-class Fingerprints:
-    """Stable digests of records and tuples of records, each computed once."""
+_KINDS: dict[type, str] = {
+    Claim: "claim",
+    Event: "event",
+    Figure: "figure",
+    Speaker: "speaker",
+    Source: "source",
+    Relation: "relation",
+}
 
-    def __init__(self) -> None:
+
+class Fingerprints:
+    """Stable digests of records and tuples of records, each computed once.
+
+    A record's digest is the check's (memo.Digests: of the text it was read from)
+    when the check could tell it, else that of its pickle, its whole content.
+    """
+
+    def __init__(self, records: Digests | None = None) -> None:
+        self._records = records or {}
         self._digests: dict[int, bytes] = {}
         self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
 
@@ -40,11 +57,25 @@ class Fingerprints:
         if digest is None:
             if isinstance(value, tuple):
                 digest = _digest(b"".join(self.of(item) for item in value))
+            elif (kind := _KINDS.get(type(value))) and (kind, value.id) in self._records:
+                digest = self._records[(kind, value.id)]
+            elif isinstance(value, Dataset) and self._records:
+                digest = self._dataset(value)
             else:  # a frozen dataclass of plain values: its pickle is its content
                 digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             self._digests[key] = digest
             self._alive.append(value)
         return digest
+
+    def _dataset(self, data: Dataset) -> bytes:
+        """Every record, in the order the files have them, and the site's own fields."""
+        parts = [pickle.dumps((data.title, data.description, data.url))]
+        for kind, records in (
+            ("source", data.sources), ("speaker", data.speakers), ("figure", data.figures),
+            ("claim", data.claims), ("event", data.events), ("relation", data.relations),
+        ):  # fmt: skip
+            parts += [self._records[(kind, record_id)] for record_id in records]
+        return _digest(b"".join(parts))
 
 
 def _digest(data: bytes) -> bytes:
@@ -54,10 +85,9 @@ def _digest(data: bytes) -> bytes:
 def site_key(folders: Iterable[Path], *values: str) -> bytes:
     """What every page depends on: facttrack's code, the template folders, and values."""
     hasher = hashlib.blake2b(digest_size=16)
-    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
-    for folder in [None, *folders]:
-        files = code if folder is None else sorted(p for p in folder.rglob("*") if p.is_file())
-        for path in files:
+    hasher.update(code_key())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             hasher.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     for value in values:
         hasher.update(value.encode() + b"\0")
@@ -123,9 +153,11 @@ def files_in_site(out: Path) -> int:
         return sum(1 for path in out.rglob("*") if path.is_file())
 
 
-def page_fingerprints(pages: Iterable[Page], key: bytes) -> dict[str, str]:
+def page_fingerprints(
+    pages: Iterable[Page], key: bytes, records: Digests | None = None
+) -> dict[str, str]:
     """path -> fingerprint of every page that declares its inputs."""
-    fingerprints = Fingerprints()
+    fingerprints = Fingerprints(records)
     result = {}
     for page in pages:
         if page.inputs is not None:

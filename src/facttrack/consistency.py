@@ -345,14 +345,15 @@ def conflicts(
     """
     found: list[Conflict] = []
     by_unit: dict[str, list[Claim]] = defaultdict(list)
+    period = {claim.id: _period(claim) for claim in claims}
     for claim in claims:
         by_unit[claim.unit].append(claim)
     for group in by_unit.values():
-        group.sort(key=lambda c: (_period(c), c.id))
+        group.sort(key=lambda c: (period[c.id], c.id))
         open_claims: list[Claim] = []
         for claim in group:
-            start, _ = _period(claim)
-            open_claims = [c for c in open_claims if _period(c)[1] >= start]
+            start, _ = period[claim.id]
+            open_claims = [c for c in open_claims if period[c.id][1] >= start]
             for other in open_claims:
                 if not intervals[other.id].overlaps(intervals[claim.id]):
                     found.append(
@@ -367,13 +368,14 @@ def decreases(
 ) -> list[Decrease]:
     """Claims lower than the highest earlier claim (dates not overlapping) of a running total."""
     found: list[Decrease] = []
-    by_start = sorted(claims, key=lambda c: (_period(c)[0], c.id))
-    by_end = sorted(claims, key=lambda c: (_period(c)[1], c.id))
+    period = {claim.id: _period(claim) for claim in claims}
+    by_start = sorted(claims, key=lambda c: (period[c.id][0], c.id))
+    by_end = sorted(claims, key=lambda c: (period[c.id][1], c.id))
     highest: Claim | None = None  # the earlier claim with the highest lower bound so far
     index = 0
     for claim in by_start:
-        start, _ = _period(claim)
-        while index < len(by_end) and _period(by_end[index])[1] < start:
+        start, _ = period[claim.id]
+        while index < len(by_end) and period[by_end[index].id][1] < start:
             candidate = by_end[index]
             if highest is None or intervals[candidate.id].low > intervals[highest.id].low:
                 highest = candidate

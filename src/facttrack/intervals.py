@@ -32,6 +32,7 @@ _SCALE_WORDS = {
     "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
 }
+_SCALE_WORD_RE = re.compile(rf"\b({'|'.join(_SCALE_WORDS)})\b")
 _SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
 _DIGITS_RE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?(bn|mn|m|k)?(?![\w])", re.IGNORECASE)
 
@@ -97,8 +98,8 @@ def written_rounding(text: str, unit: str) -> float:
     '541,210' or 'eight' -> 0 (exact)."""
     lowered = text.lower()
     scale = 1.0
-    for word, size in _SCALE_WORDS.items():
-        scale *= size ** len(re.findall(rf"\b{word}\b", lowered))
+    for word in _SCALE_WORD_RE.findall(lowered):
+        scale *= _SCALE_WORDS[word]
     digits = _DIGITS_RE.search(lowered)
     if digits is None:  # number words: "one million", "a million", "eight"
         return scale / 2 if scale > 1 else 0.0

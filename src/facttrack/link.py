@@ -239,17 +239,27 @@ def link(data: Dataset, problems: Problems) -> Linked:
     for source_id, source in data.sources.items():
         flat = FlatText.of(source.text)
         for claim in claims_by_source.get(source_id, []):
-            span, count = flat.find(claim.quote)
-            if span is None:
-                _quote_problem(problems, claim, source)
-                continue
-            number = claim_number(claim, source.text, span, problems)
-            if number is not None:
-                claim_anchors[claim.id] = Anchor(claim.id, source_id, span, number, count)
+            if anchor := anchor_claim(flat, source, claim, problems):
+                claim_anchors[claim.id] = anchor
         for event in events_by_source.get(source_id, []):
-            span, count = flat.find(event.quote)
-            if span is None:
-                _quote_problem(problems, event, source)
-                continue
-            event_anchors[event.id] = Anchor(event.id, source_id, span, None, count)
+            if anchor := anchor_event(flat, source, event, problems):
+                event_anchors[event.id] = anchor
     return Linked(data, claim_anchors, event_anchors)
+
+
+def anchor_claim(flat: FlatText, source: Source, claim: Claim, problems: Problems) -> Anchor | None:
+    """Where the claim's quote and number are in its source (flat: the source's FlatText)."""
+    span, count = flat.find(claim.quote)
+    if span is None:
+        _quote_problem(problems, claim, source)
+        return None
+    number = claim_number(claim, source.text, span, problems)
+    return None if number is None else Anchor(claim.id, source.id, span, number, count)
+
+
+def anchor_event(flat: FlatText, source: Source, event: Event, problems: Problems) -> Anchor | None:
+    span, count = flat.find(event.quote)
+    if span is None:
+        _quote_problem(problems, event, source)
+        return None
+    return Anchor(event.id, source.id, span, None, count)

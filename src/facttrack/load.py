@@ -11,6 +11,7 @@ precision is never lost.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,7 @@ class RawData:
     claims_path: str
     document: YamlMap | None
     sources: list[RawSource] = field(default_factory=list)
+    claims_text: str | None = None  # claims.yaml as read, when it could be
     source_ids: set[str] = field(default_factory=set)  # every file, readable or not
 
 
@@ -205,7 +207,7 @@ def _read_events(text: str, line_offset: int) -> Any:
                     tag = resolve(yaml.ScalarNode, event.value, event.implicit)
                     if tag == "tag:yaml.org,2002:merge" or event.value in containers[-1]:
                         raise _NotPlain
-                    keys[-1] = (event.value, position)
+                    keys[-1] = (sys.intern(event.value), position)  # few distinct keys
                     continue
                 tag = resolve(yaml.ScalarNode, event.value, event.implicit)
                 value = _scalar_value(tag, event.value, constructor)
@@ -383,7 +385,7 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     return value
 
 
-def _read_text(path: Path, shown: str, limit: int, problems: Problems) -> str | None:
+def read_text(path: Path, shown: str, limit: int, problems: Problems) -> str | None:
     try:
         size = path.stat().st_size
         if size > limit:
@@ -446,7 +448,7 @@ def load_source(path: Path, shown: str, problems: Problems) -> RawSource | None:
             hint="use lowercase letters, digits and hyphens, e.g. dawn-2024-11-19.txt",
         )
         return None
-    text = _read_text(path, shown, MAX_SOURCE_BYTES, problems)
+    text = read_text(path, shown, MAX_SOURCE_BYTES, problems)
     if text is None:
         return None
     parts = split_front_matter(text)
@@ -476,10 +478,12 @@ def load_source(path: Path, shown: str, problems: Problems) -> RawSource | None:
 
 def source_paths(sources_dir: Path, problems: Problems) -> Iterator[Path]:
     """The .txt files of the sources folder, in name order; none that leads outside it."""
+    root = sources_dir.resolve()
     for path in sorted(sources_dir.iterdir()):
         if path.suffix != ".txt" or path.name.startswith("."):
             continue
-        if not path.resolve().is_relative_to(sources_dir.resolve()):
+        # only a link can lead elsewhere (the folder itself is resolved once)
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
             problems.error(
                 str(path),
                 None,
@@ -514,7 +518,8 @@ def load(data_dir: Path, problems: Problems) -> RawData:
             hint=f"create {shown} with figures, speakers, claims and events",
         )
     else:
-        text = _read_text(claims_path, shown, MAX_CLAIMS_BYTES, problems)
+        text = read_text(claims_path, shown, MAX_CLAIMS_BYTES, problems)
+        raw.claims_text = text
         if text is not None:
             document = parse_yaml(text, shown, problems)
             if isinstance(document, YamlMap):

@@ -145,7 +145,7 @@ def suggest(word: str, choices: Any) -> str:
 
 
 @dataclass
-class _Record:
+class Record:
     """One raw record being checked: its values, position and error helpers."""
 
     values: YamlMap
@@ -173,7 +173,7 @@ def _is_number(value: Any) -> bool:
         return False
 
 
-def _check_field(record: _Record, name: str, spec: FieldSpec, value: Any) -> Any:
+def _check_field(record: Record, name: str, spec: FieldSpec, value: Any) -> Any:
     """Return the cleaned value of one field, or None after reporting a problem."""
     if spec.kind == "refs":
         return _check_refs(record, name, value)
@@ -229,7 +229,7 @@ def _check_field(record: _Record, name: str, spec: FieldSpec, value: Any) -> Any
     return value
 
 
-def _check_refs(record: _Record, name: str, value: Any) -> tuple[str, ...] | None:
+def _check_refs(record: Record, name: str, value: Any) -> tuple[str, ...] | None:
     """A list of ids, written as a YAML list: [a, b] or one '- id' per line."""
     if not isinstance(value, YamlList) or not value:
         record.error(
@@ -263,7 +263,7 @@ def _shortened(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_fields(record: _Record, schema: dict[str, FieldSpec]) -> dict[str, Any] | None:
+def check_fields(record: Record, schema: dict[str, FieldSpec]) -> dict[str, Any] | None:
     """Check keys and types against the schema; cleaned values, or None if any failed."""
     clean: dict[str, Any] = {}
     ok = True
@@ -293,13 +293,13 @@ def check_fields(record: _Record, schema: dict[str, FieldSpec]) -> dict[str, Any
     return clean if ok else None
 
 
-class _Validator:
+class Validator:
     def __init__(self, raw: RawData, problems: Problems, today: dt.date) -> None:
         self.raw = raw
         self.problems = problems
         self.today = today
 
-    def not_future(self, record: _Record, key: str, date: PartialDate | None) -> bool:
+    def not_future(self, record: Record, key: str, date: PartialDate | None) -> bool:
         if date is not None and date.first_day() > self.today:
             record.error(
                 f"{date} is in the future (today is {self.today.isoformat()})",
@@ -318,7 +318,7 @@ class _Validator:
         return result
 
     def source(self, raw: RawSource) -> Source | None:
-        record = _Record(raw.meta, f"source '{raw.id}'", raw.path, self.problems)
+        record = Record(raw.meta, f"source '{raw.id}'", raw.path, self.problems)
         values = check_fields(record, SCHEMAS["source"])
         if values is None:
             return None
@@ -348,7 +348,7 @@ class _Validator:
             text_line=raw.text_line,
         )
 
-    def records(self, document: YamlMap, list_name: str) -> list[tuple[_Record, dict[str, Any]]]:
+    def records(self, document: YamlMap, list_name: str) -> list[tuple[Record, dict[str, Any]]]:
         """Check every record of one top-level list; keep those whose fields are fine."""
         items = document.get(list_name)
         path = self.raw.claims_path
@@ -374,7 +374,6 @@ class _Validator:
             return []
         checked = []
         seen: dict[str, int] = {}
-        singular = SINGULAR[list_name]
         for index, item in enumerate(items):
             if not isinstance(item, YamlMap):
                 line, col = items.item_positions[index]
@@ -382,19 +381,14 @@ class _Validator:
                     path,
                     line,
                     col,
-                    f"{singular} #{index + 1} must be a mapping of fields, not {_type_name(item)}",
+                    f"{SINGULAR[list_name]} #{index + 1} must be a mapping of fields, "
+                    f"not {_type_name(item)}",
                 )
                 continue
+            record, values = self.item(list_name, index, item)
             record_id = item.get("id")
             if isinstance(record_id, int) and not isinstance(record_id, bool):
-                record_id = str(record_id)  # "id: 2024" is the id "2024"
-            label = (
-                f"{singular} '{record_id}'"
-                if isinstance(record_id, str)
-                else (f"{singular} #{index + 1}")
-            )
-            record = _Record(item, label, path, self.problems)
-            values = check_fields(record, SCHEMAS[list_name])
+                record_id = str(record_id)
             if isinstance(record_id, str) and record_id in seen:
                 record.error(
                     f"duplicate id '{record_id}' (first used on line {seen[record_id]})",
@@ -408,8 +402,24 @@ class _Validator:
                 checked.append((record, values))
         return checked
 
+    def item(
+        self, list_name: str, index: int, item: YamlMap
+    ) -> tuple[Record, dict[str, Any] | None]:
+        """One record of a list, its fields checked: (the record, its clean values or None)."""
+        record_id = item.get("id")
+        if isinstance(record_id, int) and not isinstance(record_id, bool):
+            record_id = str(record_id)  # "id: 2024" is the id "2024"
+        singular = SINGULAR[list_name]
+        label = (
+            f"{singular} '{record_id}'"
+            if isinstance(record_id, str)
+            else f"{singular} #{index + 1}"
+        )
+        record = Record(item, label, self.raw.claims_path, self.problems)
+        return record, check_fields(record, SCHEMAS[list_name])
+
     def reference(
-        self, record: _Record, values: dict[str, Any], key: str, known: dict[str, Any]
+        self, record: Record, values: dict[str, Any], key: str, known: dict[str, Any]
     ) -> bool:
         ref = values.get(key)
         if ref is None or ref in known:
@@ -430,7 +440,7 @@ class _Validator:
 def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> Dataset:
     """Check every record; the Dataset holds those that passed, so later steps can
     report their own problems in the same run. Render only when problems has no errors."""
-    validator = _Validator(raw, problems, today or dt.date.today())
+    validator = Validator(raw, problems, today or dt.date.today())
     sources = validator.sources()
     if raw.document is None:  # unreadable: its problem is reported already
         return Dataset(sources=sources, speakers={}, figures={}, claims={}, events={})
@@ -448,7 +458,7 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
     site_title, site_description, site_url = "facttrack", "", None
     site = document.get("site")
     if isinstance(site, YamlMap):
-        values = check_fields(_Record(site, "site", raw.claims_path, problems), SCHEMAS["site"])
+        values = check_fields(Record(site, "site", raw.claims_path, problems), SCHEMAS["site"])
         if values:
             site_title = values["title"]
             site_description = values.get("description", "")
@@ -458,41 +468,21 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
         problems.error(raw.claims_path, line, col, "'site' must be a mapping with a title")
 
     known_sources = dict.fromkeys(raw.source_ids)
-    speakers = _build(validator.records(document, "speakers"), _speaker)
-    figures = _build(validator.records(document, "figures"), _figure)
+    speakers = _build(validator.records(document, "speakers"), speaker_record)
+    figures = _build(validator.records(document, "figures"), figure_record)
     claims: dict[str, Claim] = {}
     for record, values in validator.records(document, "claims"):
-        refs_ok = all(
-            [
-                validator.reference(record, values, "figure", figures),
-                validator.reference(record, values, "speaker", speakers),
-                validator.reference(record, values, "source", known_sources),
-            ]
-        )
-        claim = _claim(validator, record, values, figures, sources) if refs_ok else None
+        claim = claim_record(validator, record, values, figures, speakers, sources, known_sources)
         if claim is not None:
             claims[claim.id] = claim
     events: dict[str, Event] = {}
     for record, values in validator.records(document, "events"):
-        refs_ok = all(
-            [
-                validator.reference(record, values, "source", known_sources),
-                validator.reference(record, values, "speaker", speakers),
-            ]
-        )
-        if refs_ok and validator.not_future(record, "date", values["date"]):
-            events[values["id"]] = Event(
-                id=values["id"],
-                date=values["date"],
-                title=values["title"],
-                source=values["source"],
-                quote=values["quote"],
-                speaker=values.get("speaker"),
-                note=values.get("note"),
-                location=record.location(),
-                positions=record.positions(),
-            )
-    relations = _relations(validator, document, claims)
+        event = event_record(validator, record, values, speakers, known_sources)
+        if event is not None:
+            events[event.id] = event
+    relations = relation_records(
+        validator, validator.records(document, "relations"), _raw_claim_ids(document), claims
+    )
     return Dataset(
         sources=sources,
         speakers=speakers,
@@ -507,12 +497,60 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
 
 
 def _build(
-    checked: list[tuple[_Record, dict[str, Any]]], make: Callable[[_Record, dict[str, Any]], Any]
+    checked: list[tuple[Record, dict[str, Any]]], make: Callable[[Record, dict[str, Any]], Any]
 ) -> dict[str, Any]:
     return {values["id"]: make(record, values) for record, values in checked}
 
 
-def _speaker(record: _Record, values: dict[str, Any]) -> Speaker:
+def claim_record(
+    validator: Validator,
+    record: Record,
+    values: dict[str, Any],
+    figures: dict[str, Figure],
+    speakers: dict[str, Speaker],
+    sources: dict[str, Source],
+    known_sources: dict[str, Any],
+) -> Claim | None:
+    """A claim whose fields are fine, checked against the records it names."""
+    refs_ok = all(
+        [
+            validator.reference(record, values, "figure", figures),
+            validator.reference(record, values, "speaker", speakers),
+            validator.reference(record, values, "source", known_sources),
+        ]
+    )
+    return _claim(validator, record, values, figures, sources) if refs_ok else None
+
+
+def event_record(
+    validator: Validator,
+    record: Record,
+    values: dict[str, Any],
+    speakers: dict[str, Speaker],
+    known_sources: dict[str, Any],
+) -> Event | None:
+    refs_ok = all(
+        [
+            validator.reference(record, values, "source", known_sources),
+            validator.reference(record, values, "speaker", speakers),
+        ]
+    )
+    if not refs_ok or not validator.not_future(record, "date", values["date"]):
+        return None
+    return Event(
+        id=values["id"],
+        date=values["date"],
+        title=values["title"],
+        source=values["source"],
+        quote=values["quote"],
+        speaker=values.get("speaker"),
+        note=values.get("note"),
+        location=record.location(),
+        positions=record.positions(),
+    )
+
+
+def speaker_record(record: Record, values: dict[str, Any]) -> Speaker:
     return Speaker(
         id=values["id"],
         name=values["name"],
@@ -522,7 +560,7 @@ def _speaker(record: _Record, values: dict[str, Any]) -> Speaker:
     )
 
 
-def _figure(record: _Record, values: dict[str, Any]) -> Figure:
+def figure_record(record: Record, values: dict[str, Any]) -> Figure:
     return Figure(
         id=values["id"],
         label=values["label"],
@@ -536,8 +574,8 @@ def _figure(record: _Record, values: dict[str, Any]) -> Figure:
 
 
 def _claim(
-    validator: _Validator,
-    record: _Record,
+    validator: Validator,
+    record: Record,
     values: dict[str, Any],
     figures: dict[str, Figure],
     sources: dict[str, Source],
@@ -610,7 +648,7 @@ def _raw_claim_ids(document: YamlMap) -> set[str]:
     return {i["id"] for i in items if isinstance(i, YamlMap) and isinstance(i.get("id"), str)}
 
 
-def _relation_refs(record: _Record, values: dict[str, Any], written: set[str]) -> bool:
+def _relation_refs(record: Record, values: dict[str, Any], written: set[str]) -> bool:
     """Each claim id a relation names must be written in the claims list, once."""
     ok = True
     seen: set[str] = set()
@@ -645,7 +683,7 @@ def _relation_refs(record: _Record, values: dict[str, Any], written: set[str]) -
     return ok
 
 
-def _relation_shape(record: _Record, values: dict[str, Any]) -> bool:
+def _relation_shape(record: Record, values: dict[str, Any]) -> bool:
     """The claim fields a relation has must be the ones its type uses."""
     kind = values["type"]
     required, optional = RELATION_ROLES[kind]
@@ -675,7 +713,7 @@ def _relation_shape(record: _Record, values: dict[str, Any]) -> bool:
     return ok
 
 
-def _relation_units(record: _Record, values: dict[str, Any], claims: dict[str, Claim]) -> bool:
+def _relation_units(record: Record, values: dict[str, Any], claims: dict[str, Claim]) -> bool:
     """Counts may be added to counts (people and places alike), money only to the
     same currency; a percent relation's percent must be a percentage."""
     ok = True
@@ -703,12 +741,16 @@ def _relation_units(record: _Record, values: dict[str, Any], claims: dict[str, C
     return ok
 
 
-def _relations(
-    validator: _Validator, document: YamlMap, claims: dict[str, Claim]
+def relation_records(
+    validator: Validator,
+    checked: list[tuple[Record, dict[str, Any]]],
+    written: set[str],
+    claims: dict[str, Claim],
 ) -> dict[str, Relation]:
-    written = _raw_claim_ids(document)
+    """The relations whose fields are fine, checked against the claims they name
+    (`written`: every claim id in the claims list, valid or not)."""
     relations: dict[str, Relation] = {}
-    for record, values in validator.records(document, "relations"):
+    for record, values in checked:
         shape_ok = _relation_shape(record, values)
         if not (_relation_refs(record, values, written) and shape_ok):
             continue
