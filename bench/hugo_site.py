@@ -4,7 +4,10 @@ One page per claim, source, figure and speaker, plus the lists facttrack also
 writes (home, timeline, all claims, all sources, all figures, all speakers).
 Figures and speakers are Hugo taxonomies, so their pages list their claims
 from Hugo's own index; a source page renders its text from Markdown and wraps
-each quoted passage in a <mark>, as facttrack highlights it. The layouts are
+each quoted passage in a <mark>, as facttrack highlights it. Long lists are split
+as facttrack splits them: the list of all claims 200 to a page (Hugo's
+paginator), the timeline into a page a month (a taxonomy of months, 300 entries
+to a page). The layouts are
 minimal and of about the size of facttrack's templates; they are in bench/hugo/.
 """
 
@@ -24,13 +27,14 @@ def _front_matter(fields: dict[str, object]) -> str:
     return f"---\n{lines}---\n"
 
 
-def _claim_page(claim: Claim) -> str:
+def _claim_page(claim: Claim, stated_on: str) -> str:
     return _front_matter(
         {
             "title": claim.id,
             "figures": [claim.figure],
             "speakers": [claim.speaker],
             "cites": [claim.source],
+            "months": [stated_on[:7]],  # the timeline's month pages: the month it was stated
             "figure": claim.figure,
             "speaker": claim.speaker,
             "source": claim.source,
@@ -74,8 +78,9 @@ def write_hugo_site(data: Corpus, folder: Path) -> Path:
         files[f"sources/{source.id}.md"] = (
             _front_matter({**meta, "published": source.published}) + source.text
         )
-    for claim in data.claims:
-        files[f"claims/{claim.id}.md"] = _claim_page(claim)
+    published = {source.id: source.published for source in data.sources}
+    for claim in data.claims:  # stated when its source was published
+        files[f"claims/{claim.id}.md"] = _claim_page(claim, published[claim.source])
     for relative, text in files.items():
         path = content / relative
         path.parent.mkdir(parents=True, exist_ok=True)

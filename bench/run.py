@@ -34,7 +34,7 @@ from .generate import corpus, write_project
 from .hugo_site import write_hugo_site
 
 OUT = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 2  # bump when bench/generate.py writes different data
+GENERATOR_VERSION = 3  # bump when bench/generate.py or bench/hugo_site.py writes different data
 FACTTRACK = [sys.executable, "-m", "facttrack"]
 
 

@@ -20,13 +20,33 @@ import jinja2
 from markupsafe import Markup
 
 from . import formatting, page_parts
-from .derive import Derived
+from .derive import Derived, Month
 from .fragments import Fragments, claim_target
 from .highlight import Mark, highlight
 from .history import History
-from .model import Anchor, Claim, Event, Source, Span
+from .model import Anchor, Claim, Event, Figure, Source, Span
 
 STATIC_DIR = "static"
+
+
+@dataclass(frozen=True)
+class MonthLink:
+    """A month in the list of the timeline's months."""
+
+    path: str
+    label: str
+    claims: int
+    events: int
+
+
+def _by_year(months: Sequence[Month], firsts: Sequence[PagerLink]) -> tuple[Any, ...]:
+    """(year, its MonthLinks) for the page of the timeline's months."""
+    years: dict[str, list[MonthLink]] = {}
+    for month, link in zip(months, firsts, strict=True):
+        claims = sum(1 for entry in month.entries if entry.claim is not None)
+        entry = MonthLink(link.path, month.label, claims, len(month.entries) - claims)
+        years.setdefault(month.key[:4], []).append(entry)
+    return tuple((year, tuple(links)) for year, links in years.items())
 
 
 def default_templates_dir() -> Path:
@@ -110,6 +130,58 @@ def context_span(
 
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemaps.org protocol allows
+# Long lists are split into pages a phone can load (tests/browser: 200 kB a page at most).
+CLAIMS_PER_PAGE = 200  # rows of the list of all claims
+TIMELINE_PER_PAGE = 300  # timeline entries; past this, one page per month
+HOME_FIGURES = 12  # figure cards on the home page when no figure is key
+PAGER_AROUND = 2  # page links either side of the current one
+
+
+@dataclass(frozen=True)
+class PagerLink:
+    path: str  # from the site root
+    label: str
+    current: bool = False
+    after_gap: bool = False  # pages between the link before and this one are left out
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page is among the pages a long list is split into: links to the first
+    and the last, to those around it, and to the previous and the next."""
+
+    items: tuple[PagerLink, ...]
+    previous: PagerLink | None
+    next: PagerLink | None
+    up: PagerLink | None = None  # the page the list hangs from (the timeline's months)
+    numbered: bool = False  # the pages' labels are their numbers
+
+    @classmethod
+    def of(
+        cls,
+        links: Sequence[PagerLink],
+        index: int,
+        up: PagerLink | None = None,
+        numbered: bool = False,
+    ) -> Pager:
+        around = range(index - PAGER_AROUND, index + PAGER_AROUND + 1)
+        shown = sorted({0, len(links) - 1, *(n for n in around if 0 <= n < len(links))})
+        items = tuple(
+            replace(links[n], current=n == index, after_gap=i > 0 and n - shown[i - 1] > 1)
+            for i, n in enumerate(shown)
+        )
+        return cls(
+            items=items,
+            previous=links[index - 1] if index > 0 else None,
+            next=links[index + 1] if index + 1 < len(links) else None,
+            up=up,
+            numbered=numbered,
+        )
+
+
+def split_pages(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    """The items in runs of at most `size`; one empty run for no items."""
+    return [items[start : start + size] for start in range(0, len(items), size)] or [items]
 
 
 def sitemap_pages(paths: list[str]) -> Iterator[Page]:
@@ -154,8 +226,12 @@ class Renderer:
 
     def _pages(self) -> Iterator[Page]:
         everything = (self.data,)  # every record: the lists, and the pages of the whole site
-        yield Page("index.html", "home.html", inputs=everything)
-        yield Page("timeline.html", "timeline.html", inputs=everything)
+        figures, left_out = self.home_figures()
+        yield Page(
+            "index.html", "home.html", {"figures": figures, "figures_left_out": left_out},
+            inputs=everything,
+        )  # fmt: skip
+        yield from self._timeline_pages()
         yield Page("figures/index.html", "figures.html", inputs=everything)
         for figure in self.derived.figures:
             yield Page(
@@ -177,7 +253,7 @@ class Renderer:
                 lazy_context=partial(self.source_context, source),
                 inputs=(source, self._shown_with_source(source.id)),
             )  # fmt: skip
-        yield Page("claims/index.html", "claims.html", inputs=everything)
+        yield from self._claims_list_pages()
         for claim in self.data.claims.values():
             yield Page(
                 f"claims/{claim.id}.html", "claim.html",
@@ -190,8 +266,8 @@ class Renderer:
 
         yield Page("checks.html", "checks.html", inputs=everything)
         yield Page(
-            "downloads.html", "downloads.html", {"dataset": page_parts.dataset(self.derived)},
-            inputs=everything,
+            "downloads.html", "downloads.html",
+            lazy_context=lambda: {"dataset": page_parts.dataset(self.derived)}, inputs=everything,
         )  # fmt: skip
         yield Page(
             "changes.html", "changes.html", {"history": self.history}, inputs=(self.history,)
@@ -199,11 +275,100 @@ class Renderer:
         # A 404 page is served at any depth: its links are absolute when they can be.
         root = f"{self.data.url}/" if self.data.url else ""
         yield Page("404.html", "404.html", {"root": root}, inputs=everything)
-        feed = page_parts.feed_entries(self.derived)
-        yield Page("feed.xml", "feed.xml", {"feed": feed}, inputs=everything)
+        yield Page(
+            "feed.xml", "feed.xml",
+            lazy_context=lambda: {"feed": page_parts.feed_entries(self.derived)}, inputs=everything,
+        )  # fmt: skip
         yield Page("search.html", "search.html", inputs=everything)
 
+    def home_figures(self) -> tuple[tuple[Figure, ...], int]:
+        """The figures the home page shows, and how many it leaves out: the key
+        figures; when none is key, the HOME_FIGURES whose latest claim is the most
+        recent. Either way in the figures' order."""
+        figures = self.derived.figures
+        key = tuple(figure for figure in figures if figure.key)
+        if key or len(figures) <= HOME_FIGURES:
+            return key or figures, 0
+        latest = self.derived.latest
+
+        def recency(figure: Figure) -> tuple[Any, ...]:
+            claim = latest[figure.id]
+            return (claim.as_of.sort_key(), claim.stated_on.sort_key(), figure.id)
+
+        recent = sorted((f for f in figures if f.id in latest), key=recency, reverse=True)
+        chosen = {figure.id for figure in recent[:HOME_FIGURES]}
+        return tuple(f for f in figures if f.id in chosen), len(figures) - len(chosen)
+
+    def _timeline_pages(self) -> Iterator[Page]:
+        """The timeline on one page; past TIMELINE_PER_PAGE entries, a page of months
+        with a page for each month (a month with more entries takes several)."""
+        months = self.derived.timeline
+        if sum(len(month.entries) for month in months) <= TIMELINE_PER_PAGE:
+            one_page = {"months": months, "heading": None, "pager": None}
+            yield Page(
+                "timeline.html", "timeline.html", one_page, inputs=self._months_shown(months)
+            )
+            return
+        links: list[PagerLink] = []
+        parts: list[Month] = []
+        firsts: list[PagerLink] = []  # the first page of each month
+        for month in months:
+            pieces = split_pages(month.entries, TIMELINE_PER_PAGE)
+            for number, piece in enumerate(pieces, start=1):
+                suffix = "" if number == 1 else f"-{number}"
+                label = (
+                    month.label
+                    if len(pieces) == 1
+                    else f"{month.label} ({number} of {len(pieces)})"
+                )
+                links.append(PagerLink(f"timeline/{month.key}{suffix}.html", label))
+                parts.append(replace(month, entries=tuple(piece)))
+            firsts.append(replace(links[len(links) - len(pieces)], label=month.label))
+        years = _by_year(months, firsts)
+        yield Page("timeline.html", "timeline-months.html", {"years": years}, inputs=(years,))
+        up = PagerLink("timeline.html", "All months")
+        for index, (link, part) in enumerate(zip(links, parts, strict=True)):
+            pager = Pager.of(links, index, up)
+            heading = f"Timeline: {link.label}"
+            inputs = (*self._months_shown((part,)), pager)
+            yield Page(
+                link.path, "timeline.html", {"months": (part,), "heading": heading, "pager": pager},
+                inputs=inputs,
+            )  # fmt: skip
+
+    def _claims_list_pages(self) -> Iterator[Page]:
+        """Every claim by id, CLAIMS_PER_PAGE to a page."""
+        claims = sorted(self.data.claims.values(), key=lambda claim: claim.id)
+        pieces = split_pages(claims, CLAIMS_PER_PAGE)
+        paths = ["claims/index.html", *(f"claims/page-{n}.html" for n in range(2, len(pieces) + 1))]
+        links = [PagerLink(path, str(number)) for number, path in enumerate(paths, start=1)]
+        for index, piece in enumerate(pieces):
+            pager, caption = None, "Every claim, by id"
+            if len(pieces) > 1:
+                pager = Pager.of(links, index, numbered=True)
+                first = index * CLAIMS_PER_PAGE + 1
+                caption = (
+                    f"Claims {first:,} to {first + len(piece) - 1:,} of {len(claims):,}, by id "
+                    f"(page {index + 1} of {len(pieces)})"
+                )
+            context = {"claims": piece, "caption": caption, "pager": pager}
+            inputs = (self._shown(tuple(piece)), pager, caption)
+            yield Page(paths[index], "claims.html", context, inputs=inputs)
+
     # -- what pages show, for incremental builds (Page.inputs) ---------------
+
+    def _months_shown(self, months: Sequence[Month]) -> tuple[Any, ...]:
+        """Timeline months with each claim's and each event's records."""
+        shown: list[Any] = []
+        for month in months:
+            shown.append((month.key, month.label))
+            for entry in month.entries:
+                if entry.claim is not None:
+                    shown.append(self._claim_shown(entry.claim))
+                elif entry.event is not None:
+                    speaker = entry.event.speaker
+                    shown.append((entry.event, self.data.speakers[speaker] if speaker else None))
+        return tuple(shown)
 
     def _shown(self, claims: tuple[Claim, ...]) -> tuple[Any, ...]:
         """Claims with the figure, speaker and source each of them names."""
