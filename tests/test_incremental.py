@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from bench.generate import corpus, write_project
 
-from facttrack import parallel
+from facttrack import parallel, render, write
 from facttrack.build import Options, build
 
 
@@ -64,19 +65,29 @@ EDITS = {
 }
 
 
+def clean_build_without_search(data: Path, out: Path) -> dict[str, bytes]:
+    result = build(Options(data=data, out=out, jobs=1, cache=False, search=False))
+    assert result.ok, [p.format() for p in result.problems]
+    return tree_bytes(out)
+
+
+# With the search index, a build that renders pages writes a whole new site (Pagefind
+# indexes every page); without it, it patches the site in place.
+@pytest.mark.parametrize("search", [True, False], ids=["whole site", "patched in place"])
 @pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
 def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
-    data, tmp_path, monkeypatch, edit
+    data, tmp_path, monkeypatch, edit, search
 ):
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)
     out = tmp_path / "site"
-    assert build(Options(data=data, out=out, jobs=2)).ok
+    assert build(Options(data=data, out=out, jobs=2, search=search)).ok
     before = stamps(out)
     file, old, new = EDITS[edit]
     replace_once(data / file, old, new)
-    result = build(Options(data=data, out=out, jobs=2))
+    result = build(Options(data=data, out=out, jobs=2, search=search))
     assert result.ok and result.written is not None
-    assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
+    clean = clean_build if search else clean_build_without_search
+    assert tree_bytes(out) == clean(data, tmp_path / "clean")
     after = stamps(out)
     kept = sum(1 for path, stamp in after.items() if before.get(path) == stamp)
     assert result.written.written == len(after) - kept
@@ -142,3 +153,62 @@ def test_a_claim_page_follows_the_claims_its_checks_name(tmp_path, monkeypatch):
     assert build(Options(data=data, out=out, jobs=2)).ok
     assert ">Renamed</a>" in page.read_text(encoding="utf-8")
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
+
+
+def _claim_record(data: Path, claim_id: str) -> str:
+    text = (data / "claims.yaml").read_text(encoding="utf-8")
+    start = text.index(f"  - id: {claim_id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    return text[start : end + 1]
+
+
+def test_a_patch_adds_and_removes_pages(data, tmp_path):
+    """A claim added and another removed: their pages come and go, and the list of
+    claims and the timeline follow, as in a clean build."""
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    claims = data / "claims.yaml"
+    removed = _claim_record(data, "claim-010")
+    added = _claim_record(data, "claim-020").replace("claim-020", "claim-999")
+    replace_once(claims, removed, added)
+    result = build(Options(data=data, out=out, search=False))
+    assert result.ok
+    assert (out / "claims" / "claim-999.html").is_file()
+    assert not (out / "claims" / "claim-010.html").exists()
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
+def test_a_patch_removes_the_folders_it_empties(data, tmp_path, monkeypatch):
+    """Past its limit the timeline has a folder of month pages; back under it, the
+    folder goes."""
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert (out / "timeline").is_dir()
+    monkeypatch.setattr(render, "TIMELINE_PER_PAGE", 10_000)
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert not (out / "timeline").exists()
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
+def test_a_crash_while_patching_is_repaired_by_the_next_build(data, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    replace_once(data / "claims.yaml", 'label: "Figure 1:', 'label: "Figure one:')
+    moves = []
+    real_replace = os.replace
+
+    def replace_then_crash(source, target):
+        if moves:
+            raise KeyboardInterrupt  # the second file: as if the machine stopped
+        if Path(target).is_relative_to(out):
+            moves.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(write.os, "replace", replace_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(Options(data=data, out=out, search=False))
+    monkeypatch.undo()
+    assert (out / write.UPDATING).exists()  # half patched, and it says so
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert not (out / write.UPDATING).exists()
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")

@@ -23,7 +23,7 @@ from .parallel import default_jobs, write_pages
 from .render import Page, Renderer
 from .search import BUNDLE_DIR, SearchError, folder_bundle
 from .validate import validate
-from .write import UNCHANGED, Staging, WriteError, WriteResult, same_files
+from .write import MARKER, UNCHANGED, Staging, WriteError, WriteResult, same_files
 
 
 @dataclass(frozen=True)
@@ -118,13 +118,19 @@ def _recheck(options: Options, today: dt.date) -> memo.Checked | None:
     return memo.recheck(options.data, previous, today) if previous is not None else None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    fingerprints: dict[str, str]  # of every page that lists its inputs
+    keep: set[str]  # pages whose previous file can stay as it is
+    previous: cache.Previous
+    nothing_changed: bool  # the site in place is this build's already, file for file
+
+
 def _plan(
     renderer: Renderer, pages: list[Page], options: Options, records: memo.Digests | None
-) -> tuple[dict[str, str], set[str], bool]:
-    """Each page's fingerprint, the pages whose previous file can stay as it is, and
-    whether the whole site in place is already this build's, file for file."""
+) -> _Plan:
     if not options.cache:
-        return {}, set(), False
+        return _Plan({}, set(), cache.Previous({}), nothing_changed=False)
     data = renderer.data
     key = cache.site_key(
         renderer.template_folders(),
@@ -136,8 +142,9 @@ def _plan(
     fingerprints = cache.page_fingerprints(pages, key, records)
     previous = cache.load(options.out)
     keep = cache.reusable(fingerprints, previous, options.out)
-    same = len(keep) == len(pages) == len(previous)
-    return fingerprints, keep, same and same_files(renderer.static_files(), options.out)
+    same = len(keep) == len(pages) == len(previous.pages)
+    same = same and same_files(renderer.static_files(), options.out)
+    return _Plan(fingerprints, keep, previous, nothing_changed=same)
 
 
 def _write(
@@ -146,13 +153,18 @@ def _write(
     """Write the site, rendering only the pages whose inputs changed; (what was
     written, how many pages)."""
     pages = list(renderer.pages())
-    fingerprints, keep, nothing_changed = _plan(renderer, pages, options, records)
-    if nothing_changed:  # write nothing, so that nothing is uploaded again
-        return WriteResult(written=0, unchanged=cache.files_in_site(options.out)), len(pages)
-    files: list[tuple[str, bytes | None]] = [(p.path, UNCHANGED) for p in pages if p.path in keep]
+    plan = _plan(renderer, pages, options, records)
+    if plan.nothing_changed:  # write nothing, so that nothing is uploaded again
+        return WriteResult(written=0, unchanged=len(plan.previous.files)), len(pages)
+    files: list[tuple[str, bytes | None]] = [
+        (page.path, UNCHANGED) for page in pages if page.path in plan.keep
+    ]
     files += list(renderer.static_files()) + list(opendata.files(renderer.derived))
-    todo = [page for page in pages if page.path not in keep]
-    staging = Staging(options.out)
+    todo = [page for page in pages if page.path not in plan.keep]
+    # A patch moves only the files that changed into the site in place. Pagefind
+    # indexes a folder of every page, so a build that indexes again writes them all.
+    patch = bool(plan.previous.files) and not (options.search and todo)
+    staging = Staging(options.out, patch=patch)
     try:
         new = staging.new_marker + sum(staging.put(path, content) for path, content in files)
         rendered, _ = write_pages(renderer, todo, staging, options.jobs or default_jobs())
@@ -162,14 +174,14 @@ def _write(
             _search_bundle(staging, options.out, reindex=rendered > 0) if options.search else []
         )
         new += rendered + sum(staging.put(path, content) for path, content in bundle)
-        staging.commit()
+        paths = {MARKER, *(path for path, _ in files + bundle), *(page.path for page in todo)}
+        staging.commit(paths, plan.previous.files)
     except BaseException:
         staging.discard()
         raise
-    total = 1 + len(files) + len(todo) + len(bundle)
     if options.cache:
-        cache.save(options.out, fingerprints, total)
-    return WriteResult(written=new, unchanged=total - new), len(pages)
+        cache.save(options.out, plan.fingerprints, plan.previous, plan.keep, paths)
+    return WriteResult(written=new, unchanged=len(paths) - new), len(pages)
 
 
 def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str, bytes | None]]:

@@ -26,7 +26,7 @@ from .model import Claim, Dataset, Event, Figure, Relation, Source, Speaker
 from .render import Page
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 1  # bump when the cache file's layout changes
+FORMAT = 2  # bump when the cache file's layout changes
 
 
 _KINDS: dict[type, str] = {
@@ -102,25 +102,34 @@ class Entry:
     inode: int
 
 
+@dataclass(frozen=True)
+class Previous:
+    """What the previous build into a folder left: its pages and all its files."""
+
+    pages: dict[str, Entry]
+    files: tuple[str, ...] = ()  # every file of the site, from its root
+
+
 def cache_file(out: Path) -> Path:
     return out.parent / CACHE_DIR / f"{out.name}.json"
 
 
-def load(out: Path) -> dict[str, Entry]:
+def load(out: Path) -> Previous:
     """The previous build's entries; none when there is no usable cache."""
     try:
         stored = json.loads(cache_file(out).read_text(encoding="utf-8"))
         if stored.get("format") != FORMAT:
-            return {}
-        return {path: Entry(*values) for path, values in stored["pages"].items()}
+            return Previous({})
+        pages = {path: Entry(*values) for path, values in stored["pages"].items()}
+        return Previous(pages, tuple(stored["files"]))
     except (OSError, ValueError, KeyError, TypeError):
-        return {}  # a missing or damaged cache only costs a full build
+        return Previous({})  # a missing or damaged cache only costs a full build
 
 
-def still_there(entry: Entry, file: Path) -> bool:
+def still_there(entry: Entry, file: str | Path) -> bool:
     """The file is the one the previous build wrote (not replaced or edited since)."""
     try:
-        stat = file.stat()
+        stat = os.stat(file)
     except OSError:
         return False
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino) == (
@@ -130,27 +139,29 @@ def still_there(entry: Entry, file: Path) -> bool:
     )
 
 
-def save(out: Path, fingerprints: dict[str, str], files: int) -> None:
+def save(
+    out: Path,
+    fingerprints: dict[str, str],
+    previous: Previous,
+    kept: set[str],
+    files: Iterable[str],
+) -> None:
     """Record each page's fingerprint with the file now in the output folder, and
-    how many files the site has."""
+    every file the site has. A kept page's file is the one the previous build
+    recorded (reusable() checked it); the others are looked at again."""
     pages = {}
     for path, fingerprint in fingerprints.items():
-        stat = (out / path).stat()
-        pages[path] = [fingerprint, stat.st_mtime_ns, stat.st_size, stat.st_ino]
+        entry = previous.pages.get(path) if path in kept else None
+        if entry is None:
+            stat = os.stat(out / path)
+            entry = Entry(fingerprint, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        pages[path] = [fingerprint, entry.mtime_ns, entry.size, entry.inode]
     target = cache_file(out)
     target.parent.mkdir(exist_ok=True)
     temporary = target.with_suffix(".tmp")
-    stored = {"format": FORMAT, "files": files, "pages": pages}
+    stored = {"format": FORMAT, "files": sorted(files), "pages": pages}
     temporary.write_text(json.dumps(stored), encoding="utf-8")
     os.replace(temporary, target)  # a crash never leaves half a cache
-
-
-def files_in_site(out: Path) -> int:
-    """How many files the site in `out` has, as its build recorded."""
-    try:
-        return int(json.loads(cache_file(out).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return sum(1 for path in out.rglob("*") if path.is_file())
 
 
 def page_fingerprints(
@@ -166,12 +177,13 @@ def page_fingerprints(
     return result
 
 
-def reusable(fingerprints: dict[str, str], previous: dict[str, Entry], out: Path) -> set[str]:
+def reusable(fingerprints: dict[str, str], previous: Previous, out: Path) -> set[str]:
     """The pages whose file in `out` the previous build wrote from the same inputs."""
+    folder = str(out)
     return {
         path
         for path, fingerprint in fingerprints.items()
-        if (entry := previous.get(path)) is not None
+        if (entry := previous.pages.get(path)) is not None
         and entry.fingerprint == fingerprint
-        and still_there(entry, out / path)
+        and still_there(entry, os.path.join(folder, path))
     }

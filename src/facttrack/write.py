@@ -1,8 +1,18 @@
-"""Write the site: into a temporary folder beside the output, then swap it in.
+"""Write the site: into a temporary folder beside the output, then put it in place.
 
-A build that fails or crashes midway leaves the previous site as it was. Files
-whose bytes did not change are hard-linked from the previous site, so their
-modification times stay put and a deploy uploads only what changed.
+A build that fails or crashes while rendering leaves the previous site as it
+was. Files whose bytes did not change keep their modification times, so a
+deploy uploads only what changed. Two ways:
+
+- a whole new site: every file goes into the staging folder (unchanged ones
+  hard-linked from the previous site), and the folder is swapped for the old one
+  in one rename. For a first build, and whenever most files may change.
+- a patch of the previous site: only new and changed files go into the staging
+  folder; once every page is rendered, each is moved over its old version (one
+  atomic rename per file) and files the site no longer has are removed. For
+  incremental builds, where a few files change among thousands. While it moves
+  files, the site holds UPDATING; a build that finds it there (a crash in the
+  middle) writes a whole new site.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 MARKER = ".facttrack-site"  # written in every site; only such folders are replaced
+UPDATING = ".facttrack-updating"  # in a site while a patch moves files into it
 UNCHANGED = None  # as a file's content: the same as in the previous site (see cache.py)
 
 
@@ -66,17 +77,24 @@ def _link(existing: Path, new: Path) -> bool:
     return True
 
 
+def can_patch(out: Path) -> bool:
+    """The site in `out` is a whole one facttrack wrote: a build may patch it."""
+    return (out / MARKER).is_file() and not (out / UPDATING).exists()
+
+
 class Staging:
-    """The fresh folder beside `out` that a new site is written into, then swapped in.
+    """The fresh folder beside `out` that a new site, or the files of a patch, are
+    written into before they are put in place.
 
     put() may be called from several processes at once (the render workers): each
     file is written by one of them, and folders are made with exist_ok.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, patch: bool = False) -> None:
         check_output(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
+        self.patch = patch and can_patch(out)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
         # mkdtemp makes the folder private (0700); the site is for a web server to read,
         # so it gets the permissions any other new folder would (0777 less the umask).
@@ -88,13 +106,15 @@ class Staging:
 
     def put(self, path: str, content: bytes | None) -> bool:
         """Write one file; True if its bytes are new, False if the previous site's
-        file was kept (hard-linked). Content UNCHANGED keeps the previous file."""
+        file is kept as it is. Content UNCHANGED keeps the previous file."""
         relative = _safe_relative(path)
         target = self.folder.joinpath(*relative.parts)
+        previous = self.out.joinpath(*relative.parts)
+        if self.patch and (content is UNCHANGED or _same_bytes(previous, content)):
+            return False  # it stays where it is
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        previous = self.out.joinpath(*relative.parts)
         if content is UNCHANGED:
             if _link(previous, target):
                 return False
@@ -104,30 +124,16 @@ class Staging:
         target.write_bytes(content)
         return True
 
-    def commit(self) -> None:
-        _swap(self.folder, self.out)
+    def commit(self, paths: set[str], previous: Iterable[str]) -> None:
+        """Put the new site in place. `paths`: every file it has (from its root);
+        `previous`: every file the previous site had, whose extras a patch removes."""
+        if self.patch:
+            _patch(self.folder, self.out, paths, previous)
+        else:
+            _swap(self.folder, self.out)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def write_site(files: Iterable[tuple[str, bytes | None]], out: Path) -> WriteResult:
-    """Write every (relative path, bytes) into a fresh folder, then swap it for `out`.
-    Content UNCHANGED takes the previous site's file as it is."""
-    staging = Staging(out)
-    written = int(staging.new_marker)
-    unchanged = 1 - written
-    try:
-        for path, content in files:
-            if staging.put(path, content):
-                written += 1
-            else:
-                unchanged += 1
-        staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
-    return WriteResult(written=written, unchanged=unchanged)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -144,3 +150,28 @@ def _swap(staging: Path, out: Path) -> None:
         retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _patch(staging: Path, out: Path, paths: set[str], previous: Iterable[str]) -> None:
+    """Move the new and changed files from staging into out; remove those out no
+    longer has; then the empty folders they leave."""
+    updating = out / UPDATING
+    updating.write_bytes(b"a build is moving files into this site\n")
+    for walked, _, names in os.walk(staging):
+        for name in names:
+            source = Path(walked, name)
+            target = out / source.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    emptied: set[Path] = set()
+    for path in previous:
+        if path not in paths and path != UPDATING:
+            (out / path).unlink(missing_ok=True)
+            emptied.add((out / path).parent)
+    for emptied_folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+        folder = emptied_folder
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    updating.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
