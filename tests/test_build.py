@@ -106,7 +106,7 @@ def test_templates_can_be_overridden(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     base = (ROOT / "templates" / "base.html").read_text()
-    (templates / "base.html").write_text(base.replace("<footer", "<p>CUSTOM</p><footer"))
+    (templates / "base.html").write_text(base.replace("</main>", "</main><p>CUSTOM</p>"))
     out = tmp_path / "site"
     result = run_cli("build", "--data", FIXTURES / "small", "--out", out, "--templates", templates)
     assert result.returncode == 0, result.stderr

@@ -49,6 +49,8 @@ def reference_json(value: object) -> str:
 @given(values)
 def test_json_text_is_json_dumps_with_indent_2(value):
     assert opendata.json_text(value) == reference_json(value)
+    # and with indent 1, as the pages' JSON-LD has it
+    assert opendata.json_text(value, indent=1) == json.dumps(value, ensure_ascii=False, indent=1)
 
 
 @pytest.mark.parametrize(

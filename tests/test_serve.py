@@ -113,15 +113,15 @@ def test_a_template_change_rebuilds_and_a_broken_template_is_shown(project, tmp_
     templates = tmp_path / "templates"
     templates.mkdir()
     base = (ROOT / "templates" / "base.html").read_text()
-    (templates / "base.html").write_text(base.replace("<footer", "<p>FIRST</p><footer"))
+    (templates / "base.html").write_text(base.replace("</main>", "</main><p>FIRST</p>"))
     preview = Preview(project(), templates)
     server = Server(preview, port=0, interval=0.05)
     server.start()
     try:
         assert "FIRST" in fetch(server.url)[1]
-        rewrite(templates / "base.html", base.replace("<footer", "<p>SECOND</p><footer"))
+        rewrite(templates / "base.html", base.replace("</main>", "</main><p>SECOND</p>"))
         wait_for(lambda: "SECOND" in fetch(server.url)[1])
-        rewrite(templates / "base.html", base.replace("<footer", "{% if %}<footer"))
+        rewrite(templates / "base.html", base.replace("</main>", "{% if %}</main>"))
         wait_for(lambda: fetch(server.url)[0] == 500)
         assert "template syntax error" in fetch(server.url + "timeline.html")[1]
         rewrite(templates / "base.html", base)
@@ -148,14 +148,14 @@ def test_an_edit_saved_during_the_first_build_is_not_missed(project, tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     base = (ROOT / "templates" / "base.html").read_text()
-    (templates / "base.html").write_text(base.replace("<footer", "<p>FIRST</p><footer"))
+    (templates / "base.html").write_text(base.replace("</main>", "</main><p>FIRST</p>"))
     preview = Preview(project(), templates)
     build_once = preview.rebuild
 
     def build_then_edit() -> State:
         state = build_once()
         if state.builds == 1:  # the editor saves while the first build runs
-            rewrite(templates / "base.html", base.replace("<footer", "<p>SECOND</p><footer"))
+            rewrite(templates / "base.html", base.replace("</main>", "</main><p>SECOND</p>"))
         return state
 
     preview.rebuild = build_then_edit  # type: ignore[method-assign]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -19,7 +22,7 @@ from .history import read_history
 from .link import link
 from .lint import lint
 from .load import load
-from .parallel import default_jobs, write_pages
+from .parallel import Task, default_jobs, write_pages
 from .render import Page, Renderer
 from .search import BUNDLE_DIR, SearchError, folder_bundle
 from .validate import validate
@@ -39,8 +42,24 @@ class Options:
 
 
 @dataclass
+class Timings:
+    """How long each step of a run took (facttrack build --timings)."""
+
+    steps: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps.append((name, time.perf_counter() - start))
+
+
+@dataclass
 class Result:
     problems: Problems = field(default_factory=Problems)
+    timings: Timings = field(default_factory=Timings)
     derived: Derived | None = None
     written: WriteResult | None = None
     digests: memo.Digests | None = None  # of every record, when the check could tell them
@@ -79,28 +98,44 @@ def _without_cyclic_gc(step: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
-@_without_cyclic_gc
 def check(options: Options) -> Result:
     """Load, validate, link and derive; write nothing but the memo for the next check."""
+    result, checked = _check(options)
+    if checked is not None:
+        with result.timings.step("save the memo"):
+            memo.save_memo(options.data, checked)
+    return result
+
+
+@_without_cyclic_gc
+def _check(options: Options) -> tuple[Result, memo.Checked | None]:
+    """check(), leaving the memo of a check without errors to the caller to save."""
     result = Result(strict=options.strict)
-    problems = result.problems
+    problems, step = result.problems, result.timings.step
     today = options.today or dt.date.today()
-    checked = _recheck(options, today) if options.cache else None
+    with step("check again from the memo"):
+        checked = _recheck(options, today) if options.cache else None
     if checked is not None:
         linked = checked.linked
     else:
         snapshot = memo.snapshot_sources(options.data)  # before anything is read
-        raw = load(options.data, problems)
-        linked = link(validate(raw, problems, today), problems)
+        with step("load"):
+            raw = load(options.data, problems)
+        with step("validate"):
+            data = validate(raw, problems, today)
+        with step("link"):
+            linked = link(data, problems)
         if options.cache and not problems.has_errors():
-            checked = memo.remember(raw, linked, snapshot, today)
+            with step("digest the records"):
+                checked = memo.remember(raw, linked, snapshot, today)
     if not problems.has_errors():
-        result.derived = derive(linked)
-        consistency.report(result.derived.consistency, problems)
-        lint(result.derived, problems)
+        with step("derive"):
+            result.derived = derive(linked)
+        with step("consistency and lint"):
+            consistency.report(result.derived.consistency, problems)
+            lint(result.derived, problems)
         if checked is not None:
             result.digests = checked.digests
-            memo.save_memo(options.data, checked)
     if options.templates is not None and not options.templates.is_dir():
         problems.error(
             str(options.templates),
@@ -109,7 +144,7 @@ def check(options: Options) -> Result:
             "templates folder not found",
             hint="pass the folder that holds your template overrides",
         )
-    return result
+    return result, (checked if not problems.has_errors() else None)
 
 
 def _recheck(options: Options, today: dt.date) -> memo.Checked | None:
@@ -148,40 +183,64 @@ def _plan(
 
 
 def _write(
-    renderer: Renderer, options: Options, records: memo.Digests | None
+    renderer: Renderer, options: Options, checked: memo.Checked | None, timings: Timings
 ) -> tuple[WriteResult, int]:
     """Write the site, rendering only the pages whose inputs changed; (what was
     written, how many pages)."""
-    pages = list(renderer.pages())
-    plan = _plan(renderer, pages, options, records)
+    step = timings.step
+    records = checked.digests if checked is not None else None
+    with step("list the pages"):
+        pages = list(renderer.pages())
+    with step("fingerprint the pages"):
+        plan = _plan(renderer, pages, options, records)
+    # done beside the pages, on every core: the downloads, and the memo for the next check
+    tasks: list[Task] = [partial(opendata.files, renderer.derived)]
+    if checked is not None:
+        tasks.append(partial(_save_memo, options.data, checked))
     if plan.nothing_changed:  # write nothing, so that nothing is uploaded again
+        for task in tasks[1:]:
+            task()
         return WriteResult(written=0, unchanged=len(plan.previous.files)), len(pages)
     files: list[tuple[str, bytes | None]] = [
         (page.path, UNCHANGED) for page in pages if page.path in plan.keep
     ]
-    files += list(renderer.static_files()) + list(opendata.files(renderer.derived))
+    files += list(renderer.static_files())
     todo = [page for page in pages if page.path not in plan.keep]
     # A patch moves only the files that changed into the site in place. Pagefind
     # indexes a folder of every page, so a build that indexes again writes them all.
     patch = bool(plan.previous.files) and not (options.search and todo)
     staging = Staging(options.out, patch=patch)
     try:
-        new = staging.new_marker + sum(staging.put(path, content) for path, content in files)
-        rendered, _ = write_pages(renderer, todo, staging, options.jobs or default_jobs())
+        with step("write the files kept"):
+            new = int(staging.new_marker)
+            new += sum(staging.put(path, content) for path, content in files)
+        with step(f"render and write {len(todo)} pages, and the downloads"):
+            done = write_pages(renderer, todo, staging, options.jobs or default_jobs(), tasks)
         # indexed in the staging folder, so the swap puts pages and their index in place
         # together; when no page changed, the previous index still describes them
-        bundle = (
-            _search_bundle(staging, options.out, reindex=rendered > 0) if options.search else []
-        )
-        new += rendered + sum(staging.put(path, content) for path, content in bundle)
-        paths = {MARKER, *(path for path, _ in files + bundle), *(page.path for page in todo)}
-        staging.commit(paths, plan.previous.files)
+        with step("search index"):
+            reindex = done.new_pages > 0
+            bundle = _search_bundle(staging, options.out, reindex) if options.search else []
+            new += sum(staging.put(path, content) for path, content in bundle)
+        new += done.new
+        paths = {MARKER, *(path for path, _ in files + bundle), *done.files}
+        paths.update(page.path for page in todo)
+        with step("patch the site" if staging.patch else "swap the site in"):
+            staging.commit(paths, plan.previous.files)
     except BaseException:
         staging.discard()
         raise
     if options.cache:
-        cache.save(options.out, plan.fingerprints, plan.previous, plan.keep, paths)
+        with step("save the page cache"):
+            saved = (plan.fingerprints, plan.previous, plan.keep, paths, done.stats)
+            cache.save(options.out, *saved)
     return WriteResult(written=new, unchanged=len(paths) - new), len(pages)
+
+
+def _save_memo(data: Path, checked: memo.Checked) -> list[tuple[str, bytes]]:
+    """A task beside the pages: it writes no file of the site."""
+    memo.save_memo(data, checked)
+    return []
 
 
 def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str, bytes | None]]:
@@ -198,12 +257,16 @@ def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str
 
 def build(options: Options) -> Result:
     """Check everything, then render and write the site; nothing is written on error."""
-    result = check(options)
+    result, checked = _check(options)
     if not result.ok or result.derived is None:
+        if checked is not None:  # warnings under --strict: the check still holds
+            memo.save_memo(options.data, checked)
         return result
-    renderer = Renderer(result.derived, options.templates, read_history(options.data))
+    with result.timings.step("read the history"):
+        history = read_history(options.data)
+    renderer = Renderer(result.derived, options.templates, history)
     try:
-        result.written, result.pages = _write(renderer, options, result.digests)
+        result.written, result.pages = _write(renderer, options, checked, result.timings)
     except jinja2.TemplateSyntaxError as exc:
         result.problems.error(
             exc.filename or exc.name or "template",

@@ -145,17 +145,23 @@ def save(
     previous: Previous,
     kept: set[str],
     files: Iterable[str],
+    stats: dict[str, tuple[int, int, int]],
 ) -> None:
     """Record each page's fingerprint with the file now in the output folder, and
     every file the site has. A kept page's file is the one the previous build
-    recorded (reusable() checked it); the others are looked at again."""
+    recorded (reusable() checked it); `stats` has those rendered (mtime, size,
+    inode, as the workers found them)."""
     pages = {}
     for path, fingerprint in fingerprints.items():
         entry = previous.pages.get(path) if path in kept else None
-        if entry is None:
-            stat = os.stat(out / path)
-            entry = Entry(fingerprint, stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        pages[path] = [fingerprint, entry.mtime_ns, entry.size, entry.inode]
+        if entry is not None:
+            stat = (entry.mtime_ns, entry.size, entry.inode)
+        elif path in stats:
+            stat = stats[path]
+        else:
+            found = os.stat(out / path)
+            stat = (found.st_mtime_ns, found.st_size, found.st_ino)
+        pages[path] = [fingerprint, *stat]
     target = cache_file(out)
     target.parent.mkdir(exist_ok=True)
     temporary = target.with_suffix(".tmp")

@@ -7,7 +7,6 @@ single place that decides what a page shows.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,8 @@ from .chart import ChartPoint, chart_svg, sparkline_svg
 from .consistency import interval_text
 from .dates import PartialDate
 from .derive import Derived
-from .model import Claim, Dataset, Figure
+from .model import Claim, Dataset, Event, Figure
+from .opendata import json_text
 from .textfragment import fragment_url
 
 
@@ -111,10 +111,8 @@ def absolute(context: Any, path: str) -> str | None:
 
 def json_ld(value: dict[str, Any]) -> Markup:
     """A JSON-LD script element; '<' is escaped so no text can close the element."""
-    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False)
-    return Markup('<script type="application/ld+json">\n{}\n</script>').format(
-        Markup(text.replace("<", "\\u003c"))
-    )
+    text = json_text(value, indent=1).replace("<", "\\u003c")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
 
 
 def _organisation_or_person(name: str, role: str) -> dict[str, str]:
@@ -219,6 +217,35 @@ class Feed:
     entries: tuple[FeedEntry, ...]
 
 
+def _feed_entry(data: Dataset, record: Claim | Event) -> FeedEntry:
+    base = f"{data.url}/" if data.url else ""
+    if isinstance(record, Event):
+        href = f"{base}sources/{record.source}.html#event-{record.id}"
+        return FeedEntry(
+            id=_entry_id(data, "event", record.id, href),
+            href=href,
+            title=record.title,
+            updated=_timestamp(record.date),
+            author=data.speakers[record.speaker].name if record.speaker else None,
+            summary=f"{record.date.human()}: {record.title}. “{record.quote}” "
+            f"({data.sources[record.source].title})",
+        )
+    claim = record
+    href = f"{base}claims/{claim.id}.html"
+    speaker = data.speakers[claim.speaker].name
+    figure = data.figures[claim.figure].label
+    return FeedEntry(
+        id=_entry_id(data, "claim", claim.id, href),
+        href=href,
+        title=f"{figure}: {formatting.claim_amount(claim)} ({speaker})",
+        updated=_timestamp(claim.stated_on),
+        author=speaker,
+        summary=f"{speaker}: {figure}, "
+        f"{formatting.claim_amount(claim)} as of {claim.as_of.human()}: “{claim.quote}” "
+        f"({data.sources[claim.source].title})",
+    )
+
+
 def _timestamp(date: PartialDate) -> str:
     return f"{date.first_day().isoformat()}T00:00:00Z"
 
@@ -235,37 +262,12 @@ def _entry_id(data: Dataset, kind: str, record_id: str, href: str) -> str:
 def feed_entries(derived: Derived) -> Feed:
     """The Atom feed: the newest claims (by the date stated) and events."""
     data = derived.linked.data
-    base = f"{data.url}/" if data.url else ""
-    dated: list[tuple[tuple[int, int, int], str, FeedEntry]] = []
-    for claim in data.claims.values():
-        href = f"{base}claims/{claim.id}.html"
-        speaker = data.speakers[claim.speaker].name
-        figure = data.figures[claim.figure].label
-        entry = FeedEntry(
-            id=_entry_id(data, "claim", claim.id, href),
-            href=href,
-            title=f"{figure}: {formatting.claim_amount(claim)} ({speaker})",
-            updated=_timestamp(claim.stated_on),
-            author=speaker,
-            summary=f"{speaker}: {figure}, "
-            f"{formatting.claim_amount(claim)} as of {claim.as_of.human()}: “{claim.quote}” "
-            f"({data.sources[claim.source].title})",
-        )
-        dated.append((claim.stated_on.sort_key(), f"claim:{claim.id}", entry))
-    for event in data.events.values():
-        href = f"{base}sources/{event.source}.html#event-{event.id}"
-        entry = FeedEntry(
-            id=_entry_id(data, "event", event.id, href),
-            href=href,
-            title=event.title,
-            updated=_timestamp(event.date),
-            author=data.speakers[event.speaker].name if event.speaker else None,
-            summary=f"{event.date.human()}: {event.title}. “{event.quote}” "
-            f"({data.sources[event.source].title})",
-        )
-        dated.append((event.date.sort_key(), f"event:{event.id}", entry))
+    dated: list[tuple[tuple[int, int, int], str, Claim | Event]] = [
+        (claim.stated_on.sort_key(), f"claim:{claim.id}", claim) for claim in data.claims.values()
+    ]
+    dated += [(event.date.sort_key(), f"event:{event.id}", event) for event in data.events.values()]
     dated.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    entries = tuple(entry for _, _, entry in dated[:FEED_ENTRIES])
+    entries = tuple(_feed_entry(data, record) for _, _, record in dated[:FEED_ENTRIES])
     feed_id = (
         f"{data.url}/feed.xml"
         if data.url

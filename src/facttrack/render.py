@@ -7,7 +7,6 @@ sub-path.
 
 from __future__ import annotations
 
-import array
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -98,24 +97,34 @@ def environment(templates: Path | None) -> jinja2.Environment:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*")
+_SENTENCE_END_CHARS = ".!?\"'”’)"  # what a sentence end is made of, with whitespace
 
 
-def sentence_ends(text: str) -> Sequence[int]:
-    """The offsets at which the text's sentences end, in order (a compact array:
-    a build keeps one for every source)."""
-    return array.array("q", [m.end() for m in _SENTENCE_END.finditer(text)])
+def sentence_ends(text: str, start: int = 0, stop: int | None = None) -> list[int]:
+    """The offsets at which the text's sentences end, in order: those whose end
+    begins at `start` or after, and before `stop`."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text, start):
+        if stop is not None and match.start() >= stop:
+            break
+        ends.append(match.end())
+    return ends
 
 
-def context_span(
-    text: str,
-    quote: Span,
-    sentences: int = 1,
-    limit: int = 600,
-    ends: Sequence[int] | None = None,
-) -> Span:
-    """The quote widened by whole sentences on each side (at most `limit` characters).
-    `ends` is sentence_ends(text), computed once per source by the caller."""
-    ends = sentence_ends(text) if ends is None else ends
+def context_span(text: str, quote: Span, sentences: int = 1, limit: int = 600) -> Span:
+    """The quote widened by whole sentences on each side (at most `limit` characters)."""
+    # Only the sentence ends within `limit` of the quote can matter, so only they are
+    # looked for, from a place no sentence end straddles: a few hundred characters
+    # a claim rather than every source's whole text.
+    start = max(0, quote.start - limit)
+    while start > 0 and (text[start - 1].isspace() or text[start - 1] in _SENTENCE_END_CHARS):
+        start -= 1
+    ends = sentence_ends(text, start, quote.end + limit)
+    return span_between(text, quote, ends, sentences, limit)
+
+
+def span_between(text: str, quote: Span, ends: Sequence[int], sentences: int, limit: int) -> Span:
+    """context_span, given the sentence ends around the quote."""
     before = bisect.bisect_right(ends, quote.start)  # ends[:before] are <= quote.start
     after = bisect.bisect_left(ends, quote.end)  # ends[after:] are >= quote.end
     start = ends[before - 1 - sentences] if before > sentences else 0
@@ -207,8 +216,12 @@ class Renderer:
         self.env = environment(templates)
         self.fragments = Fragments(self.data)
         self.fragments.register(self.env)
+        self.env.globals["partial_cached"] = self.partial_cached
+        self._partials: dict[tuple[str, str], Markup] = {}
+        # the description of pages that have none of their own: the same for all
+        description = jinja2.filters.do_striptags(self.data.description)
+        self._site_summary = jinja2.filters.do_truncate(self.env, description, 200)
         self.history = history or History(available=False, reason="not read for this build")
-        self._sentence_ends: dict[str, Sequence[int]] = {}  # source id -> sentence_ends
         self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
 
     # -- page kinds ---------------------------------------------------------
@@ -408,15 +421,17 @@ class Renderer:
         return self._groups[key]
 
     def _checks_of_claim(self, claim_id: str) -> tuple[Any, ...]:
-        """The consistency checks a claim's page shows, with the claims they involve."""
+        """The consistency checks a claim's page shows, with the claims they involve.
+        (The interval it shows is the claim's and its source's: in its other inputs.)"""
         cons = self.derived.consistency
+        if not cons.involves_claim(claim_id):
+            return ()  # most claims: one shared empty tuple, digested once
         checks = (
             cons.relations_of_claim(claim_id),
             cons.conflicts_of_claim(claim_id),
             cons.decreases_of_claim(claim_id),
         )
-        interval = cons.intervals.get(claim_id)
-        return (*checks, interval, self._shown(self._claims_in(checks)))
+        return (*checks, self._shown(self._claims_in(checks)))
 
     @staticmethod
     def _claims_in(checks: tuple[tuple[Any, ...], ...]) -> tuple[Claim, ...]:
@@ -496,9 +511,7 @@ class Renderer:
         """The quote in its surrounding sentences. Its number, and the number of any
         other claim that falls inside the excerpt, link to their passages."""
         text = self.data.sources[claim.source].text
-        if claim.source not in self._sentence_ends:
-            self._sentence_ends[claim.source] = sentence_ends(text)
-        span = context_span(text, anchor.quote, ends=self._sentence_ends[claim.source])
+        span = context_span(text, anchor.quote)
         shift = span.start
         marks = [
             Mark(anchor.quote.start - shift, anchor.quote.end - shift, "mark", {"class": "quote"})
@@ -534,7 +547,20 @@ class Renderer:
             "derived": self.derived,
             "site_title": self.data.title,
             "site_description": self.data.description,
+            "site_summary": self._site_summary,
         }
+
+    @jinja2.pass_context
+    def partial_cached(self, context: Any, name: str) -> Markup:
+        """A template that shows only the site's title and the way back to its root
+        (the header and footer every page has), rendered once for each root. It
+        sees nothing else of the page, so a cached copy cannot be another page's."""
+        root = context["root"]
+        key = (name, root)
+        if key not in self._partials:
+            shown = {"root": root, "site_title": self.data.title}
+            self._partials[key] = Markup(self.env.get_template(name).render(shown))
+        return self._partials[key]
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)

@@ -124,6 +124,14 @@ class Staging:
         target.write_bytes(content)
         return True
 
+    def staged(self, path: str) -> Path:
+        """Where put() writes a file."""
+        return self.folder.joinpath(*_safe_relative(path).parts)
+
+    def existing(self, path: str) -> Path:
+        """The previous site's file."""
+        return self.out.joinpath(*_safe_relative(path).parts)
+
     def commit(self, paths: set[str], previous: Iterable[str]) -> None:
         """Put the new site in place. `paths`: every file it has (from its root);
         `previous`: every file the previous site had, whose extras a patch removes."""
