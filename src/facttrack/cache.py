@@ -19,11 +19,14 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .memo import Digests, code_key
+from .digests import code_key
+from .memo import Digests
 from .model import Claim, Dataset, Event, Figure, Relation, Source, Speaker
-from .render import Page
+
+if TYPE_CHECKING:
+    from .render import Page
 
 CACHE_DIR = ".facttrack-cache"
 FORMAT = 2  # bump when the cache file's layout changes

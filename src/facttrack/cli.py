@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, find, reporting, serve
+from . import __version__, reporting
 from .build import Options, Result, build, check
 from .errors import Problems
 
@@ -106,6 +106,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_find(args: argparse.Namespace) -> int:
+    from . import find  # each command imports only what it runs: a build starts sooner
+
     problems = Problems()
     sources = find.load_sources(Path(args.data), problems)
     for problem in reporting.ordered(problems):  # unreadable sources are skipped, not fatal
@@ -143,6 +145,8 @@ def run_find(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from . import serve
+
     templates = Path(args.templates) if args.templates else None
     preview = serve.Preview(Path(args.data), templates)
     try:

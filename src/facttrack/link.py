@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import parallel
 from .errors import Problems
 from .model import Anchor, Claim, Dataset, Event, Linked, Source, Span
 from .quantities import Quantity, find_quantities, parse_quantity
@@ -226,25 +227,56 @@ def _no_single_number(
     )
 
 
-def link(data: Dataset, problems: Problems) -> Linked:
-    """Anchor every claim and event, one source at a time; problems are collected."""
+LINK_CHUNK = 64  # sources a forked worker links at a time
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One source with its claims and events."""
+
+    source: Source
+    claims: tuple[Claim, ...]
+    events: tuple[Event, ...]
+
+
+def link(data: Dataset, problems: Problems, jobs: int = 1) -> Linked:
+    """Anchor every claim and event, one source at a time (on up to `jobs` forked
+    processes, sources being independent); problems are collected in source order."""
     claims_by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in data.claims.values():
         claims_by_source[claim.source].append(claim)
     events_by_source: dict[str, list[Event]] = defaultdict(list)
     for event in data.events.values():
         events_by_source[event.source].append(event)
+    groups = [
+        _Group(source, tuple(claims_by_source.get(i, ())), tuple(events_by_source.get(i, ())))
+        for i, source in data.sources.items()
+    ]
+    chunks = [groups[at : at + LINK_CHUNK] for at in range(0, len(groups), LINK_CHUNK)]
     claim_anchors: dict[str, Anchor] = {}
     event_anchors: dict[str, Anchor] = {}
-    for source_id, source in data.sources.items():
-        flat = FlatText.of(source.text)
-        for claim in claims_by_source.get(source_id, []):
-            if anchor := anchor_claim(flat, source, claim, problems):
-                claim_anchors[claim.id] = anchor
-        for event in events_by_source.get(source_id, []):
-            if anchor := anchor_event(flat, source, event, problems):
-                event_anchors[event.id] = anchor
+    for claims, events, found in parallel.forked_map(_link_groups, chunks, jobs):
+        claim_anchors.update(claims)
+        event_anchors.update(events)
+        problems.items.extend(found.items)
     return Linked(data, claim_anchors, event_anchors)
+
+
+def _link_groups(
+    groups: list[_Group],
+) -> tuple[dict[str, Anchor], dict[str, Anchor], Problems]:
+    problems = Problems()
+    claim_anchors: dict[str, Anchor] = {}
+    event_anchors: dict[str, Anchor] = {}
+    for group in groups:
+        flat = FlatText.of(group.source.text)
+        for claim in group.claims:
+            if anchor := anchor_claim(flat, group.source, claim, problems):
+                claim_anchors[claim.id] = anchor
+        for event in group.events:
+            if anchor := anchor_event(flat, group.source, event, problems):
+                event_anchors[event.id] = anchor
+    return claim_anchors, event_anchors, problems
 
 
 def anchor_claim(flat: FlatText, source: Source, claim: Claim, problems: Problems) -> Anchor | None:

@@ -25,10 +25,8 @@ a record to another line changes no page.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import pickle
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -39,6 +37,7 @@ from typing import Any
 from . import chunks, load
 from . import validate as checks
 from .chunks import Chunk, Split
+from .digests import code_key, digest
 from .errors import Problems
 from .link import FlatText, anchor_claim, anchor_event
 from .load import RawData, YamlList, YamlMap
@@ -99,23 +98,6 @@ class Checked:
     digests: Digests
     memo: Memo
     read_again: int  # records and sources read, not taken from the memo
-
-
-def digest(*parts: str | bytes) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode() if isinstance(part, str) else part)
-        hasher.update(b"\0")
-    return hasher.digest()
-
-
-def code_key() -> bytes:
-    """facttrack's own source files and the Python running them."""
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(sys.version.encode())
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return hasher.digest()
 
 
 def source_digest(source: Source) -> bytes:

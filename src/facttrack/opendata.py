@@ -8,15 +8,20 @@ whole numbers written without a decimal point, no timestamps.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import operator
+import os
+import pickle
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
+from pathlib import Path
 from typing import Any
 
 from .consistency import Consistency, RelationCheck
 from .derive import Derived
+from .digests import code_key
 from .model import Claim, Dataset
 
 DATA_DIR = "data"
@@ -104,9 +109,14 @@ def _site(data: Dataset) -> dict[str, Any]:
     return {"title": data.title, "description": data.description or None, "url": data.url}
 
 
-def document(derived: Derived) -> dict[str, Any]:
-    """Everything the site shows, as one JSON document (the shape of SCHEMA)."""
+def document(derived: Derived, claims: list[Any] | None = None) -> dict[str, Any]:
+    """Everything the site shows, as one JSON document (the shape of SCHEMA).
+    `claims`: the claims' records, when they are at hand (encoded, say)."""
     data = derived.linked.data
+    if claims is None:
+        claims = [
+            claim_record(derived, c) for c in sorted(data.claims.values(), key=lambda c: c.id)
+        ]
     return {
         "site": _site(data),
         "figures": [
@@ -139,9 +149,7 @@ def document(derived: Derived) -> dict[str, Any]:
             }
             for s in sorted(data.sources.values(), key=lambda s: s.id)
         ],
-        "claims": [
-            claim_record(derived, c) for c in sorted(data.claims.values(), key=lambda c: c.id)
-        ],
+        "claims": claims,
         "events": [
             {
                 "id": e.id,
@@ -186,12 +194,6 @@ class _Echo:
         return line
 
 
-def _csv_lines(data: Dataset, records: list[dict[str, Any]]) -> dict[str, str]:
-    """claim id -> its CSV line, formatted once for claims.csv and its figure's CSV alike."""
-    line = csv.writer(_Echo()).writerow
-    return {record["id"]: line(_csv_row(data, record)) for record in records}
-
-
 _CSV_HEADER: str = csv.writer(_Echo()).writerow(CSV_COLUMNS)
 
 
@@ -204,7 +206,12 @@ def _json_bytes(value: Any) -> bytes:
     return (json_text(value) + "\n").encode("utf-8")
 
 
-def json_text(value: Any, indent: int = 2) -> str:
+class Encoded(str):
+    """JSON text json_text() writes as it is: a value encoded already, at the depth
+    it is placed at."""
+
+
+def json_text(value: Any, indent: int = 2, depth: int = 0) -> str:
     """The same text as json.dumps(value, ensure_ascii=False, indent=indent), twice as fast.
 
     Given an indent, json.dumps leaves its C encoder for a pure-Python one that
@@ -222,6 +229,8 @@ def json_text(value: Any, indent: int = 2) -> str:
         kind = type(item)
         if kind is str:
             return encode_basestring(item)
+        if kind is Encoded:
+            return str(item)
         if kind is int:
             return int.__repr__(item)
         if item is None:
@@ -240,17 +249,79 @@ def json_text(value: Any, indent: int = 2) -> str:
             return "[\n" + inner + (",\n" + inner).join(elements) + "\n" + indent + "]"
         return other_scalar(item)
 
-    return encode(value, "")
+    return encode(value, step * depth)
 
 
-def files(derived: Derived) -> Iterator[tuple[str, bytes]]:
-    """(path, content) of every download."""
+class ClaimTexts:
+    """Each claim's text in claims.json and its line in the CSVs, kept from one build
+    to the next: a claim whose key (a digest of the claim and of the records it
+    names, see keys()) did not change is not encoded again."""
+
+    def __init__(
+        self,
+        keys: dict[str, bytes] | None = None,
+        previous: dict[bytes, tuple[str, str]] | None = None,
+    ) -> None:
+        self.keys = keys or {}
+        self.previous = previous or {}
+        self.current: dict[bytes, tuple[str, str]] = {}
+
+    def of(self, derived: Derived, claim: Claim) -> tuple[str, str]:
+        key = self.keys.get(claim.id)
+        texts = self.previous.get(key) if key is not None else None
+        if texts is None:
+            record = claim_record(derived, claim)
+            line = csv.writer(_Echo()).writerow(_csv_row(derived.linked.data, record))
+            texts = (json_text(record, depth=2), line)  # claims.json's claims are 2 deep
+        if key is not None:
+            self.current[key] = texts
+        return texts
+
+    @staticmethod
+    def keys_of(data: Dataset, digests: dict[tuple[str, str], bytes]) -> dict[str, bytes]:
+        """claim id -> digest of what its texts show: it, its figure, speaker and source,
+        and facttrack's code."""
+        code = code_key()
+        keys = {}
+        for claim in data.claims.values():
+            parts = [("claim", claim.id), ("figure", claim.figure)]
+            parts += [("speaker", claim.speaker), ("source", claim.source)]
+            keys[claim.id] = hashlib.blake2b(
+                code + b"".join(digests[part] for part in parts), digest_size=16
+            ).digest()
+        return keys
+
+    @classmethod
+    def load(cls, store: Path, keys: dict[str, bytes]) -> ClaimTexts:
+        try:
+            previous = pickle.loads(store.read_bytes())
+        except Exception:  # none yet, or damaged: every claim is encoded
+            previous = {}
+        return cls(keys, previous if isinstance(previous, dict) else {})
+
+    def save(self, store: Path) -> None:
+        if self.current == self.previous:
+            return
+        temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+        try:
+            store.parent.mkdir(exist_ok=True)
+            temporary.write_bytes(pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, store)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+def files(derived: Derived, texts: ClaimTexts | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path, content) of every download; `texts` may hold claims' texts already."""
     data = derived.linked.data
-    claims_document = document(derived)
+    texts = texts or ClaimTexts()
+    claims = sorted(data.claims.values(), key=lambda c: c.id)
+    encoded = [texts.of(derived, claim) for claim in claims]
+    claims_document = document(derived, [Encoded(json) for json, _ in encoded])
     yield JSON_PATH, _json_bytes(claims_document)
     yield SCHEMA_PATH, _json_bytes(schema(data.url))
     # From the records claims.json holds (in id order), so the CSVs cannot disagree with it.
-    lines = _csv_lines(data, claims_document["claims"])
+    lines = {claim.id: line for claim, (_, line) in zip(claims, encoded, strict=True)}
     yield CSV_PATH, _csv_bytes(lines.values())
     for figure in derived.figures:
         steps = derived.series.get(figure.id, ())

@@ -17,9 +17,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from .render import Page, Renderer
-from .write import Staging
+if TYPE_CHECKING:  # the renderer is imported by builds that render, not by `check`
+    from .render import Page, Renderer
+    from .write import Staging
 
 CHUNK = 64  # most pages per task: large enough to amortise the round trip
 MIN_PAGES = 32  # below this, starting workers costs more than it saves
@@ -57,6 +59,35 @@ class _Work:
 
 # The work of a forked worker; set in the worker process only (see _adopt).
 _work: _Work | None = None
+
+
+def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> list[Any]:
+    """[function(item) for item in items], on up to `jobs` forked processes that
+    inherit everything the parent holds (nothing is pickled on the way there; the
+    results are, on the way back). In-process for one job, or without fork."""
+    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # as for rendering: the workers' collections leave the parent's data alone
+    try:
+        with context.Pool(jobs, initializer=_adopt_map, initargs=(function, items)) as pool:
+            return pool.map(_map_one, range(len(items)), chunksize=1)
+    finally:
+        gc.unfreeze()
+
+
+_mapped: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _adopt_map(function: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    global _mapped
+    _mapped = (function, items)
+
+
+def _map_one(index: int) -> Any:
+    assert _mapped is not None, "worker started without its work"
+    function, items = _mapped
+    return function(items[index])
 
 
 def default_jobs() -> int:
@@ -124,6 +155,7 @@ def write_pages(
     if jobs <= 1 or len(pages) < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         was_enabled = gc.isenabled()
         gc.disable()  # as in a worker (see _adopt), collecting every CHUNK pages
+        gc.freeze()  # what the build holds already is never garbage: left out of collections
         try:
             for start in range(0, len(pages), CHUNK):
                 done.add(_pages(work, start, start + CHUNK))
@@ -131,6 +163,7 @@ def write_pages(
             for index in range(len(tasks)):
                 done.add(_task(work, index))
         finally:
+            gc.unfreeze()
             if was_enabled:
                 gc.enable()
         return done

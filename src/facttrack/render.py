@@ -76,11 +76,21 @@ def root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
-def environment(templates: Path | None) -> jinja2.Environment:
+def environment(templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates (a --templates folder first); `compiled`: a folder where Jinja
+    keeps them compiled, so a build does not compile every template again."""
     folders = [str(templates)] if templates else []
     folders.append(str(default_templates_dir()))
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            pass  # a folder we cannot write: templates are compiled each time
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
+        bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -88,7 +98,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat() per page
     )
-    env.filters["markdown"] = formatting.markdown
+    env.filters["markdown"] = formatting.Markdown()
     env.filters["plain_number"] = formatting.plain_number
     env.globals["claim_amount"] = formatting.claim_amount
     env.globals["claim_target"] = claim_target
@@ -209,11 +219,15 @@ class Renderer:
     """Turns the derived data into pages and pages into HTML."""
 
     def __init__(
-        self, derived: Derived, templates: Path | None = None, history: History | None = None
+        self,
+        derived: Derived,
+        templates: Path | None = None,
+        history: History | None = None,
+        compiled: Path | None = None,
     ) -> None:
         self.derived = derived
         self.data = derived.linked.data
-        self.env = environment(templates)
+        self.env = environment(templates, compiled)
         self.fragments = Fragments(self.data)
         self.fragments.register(self.env)
         self.env.globals["partial_cached"] = self.partial_cached
@@ -272,8 +286,8 @@ class Renderer:
                 f"claims/{claim.id}.html", "claim.html",
                 lazy_context=partial(self.claim_context, claim),
                 inputs=(
-                    claim, self._shown_with_figure(claim.figure),
-                    self._shown_with_source(claim.source), self._checks_of_claim(claim.id),
+                    self._claim_shown(claim), self._shown_with_source(claim.source),
+                    self._checks_of_claim(claim.id),
                 ),
             )  # fmt: skip
 

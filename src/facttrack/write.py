@@ -107,6 +107,8 @@ class Staging:
     def put(self, path: str, content: bytes | None) -> bool:
         """Write one file; True if its bytes are new, False if the previous site's
         file is kept as it is. Content UNCHANGED keeps the previous file."""
+        if self.patch and content is UNCHANGED:
+            return False  # it stays where it is (commit() is told every path the site has)
         relative = _safe_relative(path)
         target = self.folder.joinpath(*relative.parts)
         previous = self.out.joinpath(*relative.parts)
