@@ -187,19 +187,25 @@ def save_memo(data_dir: Path, checked: Checked) -> None:
 # -- after a full check --------------------------------------------------------------
 
 
+def cut(raw: RawData) -> Split | None:
+    """claims.yaml's records as chunks, when the cut matches the parser's reading
+    (see chunks.aligned); read before the parsed document is let go."""
+    if raw.claims_text is None or raw.document is None:
+        return None
+    parts = chunks.split(raw.claims_text)
+    return parts if parts is not None and chunks.aligned(parts, raw.document) else None
+
+
 def remember(
+    parts: Split | None,
     raw: RawData,
     linked: Linked,
     snapshot: tuple[int, dict[str, tuple[int, int, int]]],
     today: dt.date,
 ) -> Checked | None:
     """The memo of a full check that found no errors; None when claims.yaml's
-    records cannot be told apart by their text (chunks.split did not cut it as the
-    parser read it)."""
-    if raw.claims_text is None or raw.document is None:
-        return None
-    parts = chunks.split(raw.claims_text)
-    if parts is None or not chunks.aligned(parts, raw.document):
+    records cannot be told apart by their text (no `parts`: see cut())."""
+    if parts is None:
         return None
     data = linked.data
     taken, stats = snapshot

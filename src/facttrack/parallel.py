@@ -57,8 +57,20 @@ class _Work:
     staging: Staging
 
 
+Job = tuple[str, int, int]  # ("pages", first, end) or ("task", index, index)
+
+
+@dataclass(frozen=True)
+class _Queue:
+    """The jobs of a build and how many of them are taken, shared by its processes."""
+
+    work: _Work
+    queue: Sequence[Job]
+    taken: Any  # a multiprocessing Value
+
+
 # The work of a forked worker; set in the worker process only (see _adopt).
-_work: _Work | None = None
+_work: _Queue | None = None
 
 
 def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> list[Any]:
@@ -124,21 +136,33 @@ def _task(work: _Work, index: int) -> Written:
     return done
 
 
-def _adopt(work: _Work) -> None:
+def _adopt(work: _Work, queue: Sequence[Job], taken: Any) -> None:
     global _work
-    _work = work
+    _work = _Queue(work, queue, taken)
     # Rendering makes a few reference cycles (Jinja's contexts) among millions of
     # short-lived objects: collecting once a job instead of every 700 allocations
     # frees the same memory and spares a tenth of the rendering time.
     gc.disable()
 
 
-def _run(job: tuple[str, int, int]) -> Written:
+def _drain(queued: _Queue) -> Written:
+    """Take the next job off the queue and do it, until none is left."""
+    done = Written()
+    while True:
+        with queued.taken.get_lock():
+            index = queued.taken.value
+            queued.taken.value += 1
+        if index >= len(queued.queue):
+            return done
+        kind, start, end = queued.queue[index]
+        work = queued.work
+        done.add(_pages(work, start, end) if kind == "pages" else _task(work, start))
+        gc.collect(0)  # the job's cycles are all young: the youngest generation holds them
+
+
+def _drain_adopted() -> Written:
     assert _work is not None, "worker started without its work"
-    kind, start, end = job
-    done = _pages(_work, start, end) if kind == "pages" else _task(_work, start)
-    gc.collect(0)  # the job's cycles are all young: the youngest generation holds them
-    return done
+    return _drain(_work)
 
 
 def write_pages(
@@ -173,18 +197,25 @@ def write_pages(
     # chunks for a short list keep one of them from holding up the rest. The tasks
     # go first: each is one long job.
     size = max(1, min(CHUNK, len(pages) // (8 * jobs)))
-    queue = [("task", index, index) for index in range(len(tasks))]
-    queue += [
-        ("pages", start, min(start + size, len(pages))) for start in range(0, len(pages), size)
-    ]
+    queue: list[Job] = [("task", index, index) for index in range(len(tasks))]
+    queue += [("pages", at, min(at + size, len(pages))) for at in range(0, len(pages), size)]
     context = multiprocessing.get_context("fork")
-    # Frozen objects are left alone by the cyclic collector: the workers' collections
-    # then never walk (and so never copy) the data they share with the parent.
+    taken = context.Value("i", 0)  # how many jobs of the queue are taken
+    # The parent takes jobs too, beside jobs - 1 workers: each page of the data that
+    # a worker touches is copied into it (CPython writes reference counts), so one
+    # process fewer is one copy fewer. Frozen objects are left alone by the cyclic
+    # collector: collections never walk (and so never copy) the shared data.
     gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        with context.Pool(jobs, initializer=_adopt, initargs=(work,)) as pool:
-            for part in pool.imap_unordered(_run, queue, chunksize=1):
-                done.add(part)
+        with context.Pool(jobs - 1, initializer=_adopt, initargs=(work, queue, taken)) as pool:
+            workers = [pool.apply_async(_drain_adopted) for _ in range(jobs - 1)]
+            done.add(_drain(_Queue(work, queue, taken)))
+            for worker in workers:
+                done.add(worker.get())
     finally:
         gc.unfreeze()
+        if was_enabled:
+            gc.enable()
     return done
