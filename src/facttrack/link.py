@@ -188,7 +188,7 @@ def claim_number(claim: Claim, text: str, quote: Span, problems: Problems) -> Sp
         )
         return None
     if quantity.unit is not None and quantity.unit != claim.unit:
-        has_unit = any(name == "unit" for name, _, _ in claim.positions)
+        has_unit = claim.wrote("unit")
         _error(
             problems,
             claim,

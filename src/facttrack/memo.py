@@ -495,12 +495,9 @@ class _Recheck:
 
 
 def _moved(record: Any, lines: int) -> Any:
-    """The record as read `lines` further down the file."""
-    location = replace(record.location, line=record.location.line + lines)
-    if isinstance(record, Claim | Event):
-        positions = tuple((name, line + lines, col) for name, line, col in record.positions)
-        return replace(record, location=location, positions=positions)
-    return replace(record, location=location)
+    """The record as read `lines` further down the file (its fields' positions are
+    relative to its own line: they stay)."""
+    return replace(record, location=replace(record.location, line=record.location.line + lines))
 
 
 def _linked(data: Dataset, claims: dict[str, Anchor], events: dict[str, Anchor]) -> Linked:

@@ -19,14 +19,25 @@ class Location:
     col: int | None = None
 
 
-def _position(
-    positions: tuple[tuple[str, int, int], ...], name: str, location: Location
-) -> tuple[int | None, int | None]:
+# Where each field of a claim or event is written, as one flat tuple: the field's
+# name, how many lines below the record's own line it is, and its column, for every
+# field. Small numbers, relative to the record, and one tuple: a 100,000-claim
+# tracker keeps a million of them, and a record moved to another line keeps them.
+Positions = tuple[str | int, ...]
+
+
+def _position(positions: Positions, name: str, location: Location) -> tuple[int | None, int | None]:
     """Where a field of a record is written; the record itself if it has no such field."""
-    for field_name, line, col in positions:
-        if field_name == name:
-            return line, col
+    for index in range(0, len(positions), 3):
+        if positions[index] == name and location.line is not None:
+            lines, col = positions[index + 1], positions[index + 2]
+            assert isinstance(lines, int) and isinstance(col, int)
+            return location.line + lines, col
     return location.line, location.col
+
+
+def _wrote(positions: Positions, name: str) -> bool:
+    return name in positions[::3]
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ class Claim:
     number_text: str | None = None
     note: str | None = None
     location: Location = field(default_factory=lambda: Location(""))
-    positions: tuple[tuple[str, int, int], ...] = ()  # (field, line, col)
+    positions: Positions = ()  # where each field is written (see Positions)
 
     @property
     def value(self) -> float:
@@ -90,6 +101,10 @@ class Claim:
 
     def position(self, name: str) -> tuple[int | None, int | None]:
         return _position(self.positions, name, self.location)
+
+    def wrote(self, name: str) -> bool:
+        """The record has this field in the file (not a default)."""
+        return _wrote(self.positions, name)
 
 
 @dataclass(frozen=True)
@@ -102,7 +117,7 @@ class Event:
     speaker: str | None = None
     note: str | None = None
     location: Location = field(default_factory=lambda: Location(""))
-    positions: tuple[tuple[str, int, int], ...] = ()  # (field, line, col)
+    positions: Positions = ()  # where each field is written (see Positions)
 
     def position(self, name: str) -> tuple[int | None, int | None]:
         return _position(self.positions, name, self.location)

@@ -27,6 +27,7 @@ from .model import (
     Event,
     Figure,
     Location,
+    Positions,
     Relation,
     Source,
     Speaker,
@@ -160,8 +161,14 @@ class Record:
     def location(self) -> Location:
         return Location(self.path, self.values.line, self.values.col)
 
-    def positions(self) -> tuple[tuple[str, int, int], ...]:
-        return tuple((key, *pos) for key, pos in self.values.key_positions.items())
+    def positions(self) -> Positions:
+        """model.Positions: each field, its line below the record's, its column."""
+        first = self.values.line
+        return tuple(
+            item
+            for key, (line, col) in self.values.key_positions.items()
+            for item in (key, line - first, col)
+        )
 
 
 def _is_number(value: Any) -> bool:
