@@ -62,6 +62,11 @@ EDITS = {
     "the site title": ("claims.yaml", '"Synthetic tracker"', '"Renamed tracker"'),
     "a source's title": ("sources/source-04.txt", 'title: "Report 4:', 'title: "Story 4:'),
     "a source's text": ("sources/source-05.txt", "\n\n", "\n\nAn added sentence.\n\n"),
+    # what the lists of speakers and sources, the home page and the feed show
+    "a speaker's role": ("claims.yaml", "    role: official\n", "    role: minister\n"),
+    "a source's publisher": ("sources/source-06.txt", "publisher: ", "publisher: The "),
+    "a claim's qualifier": ("claims.yaml", "    as_of: ", "    qualifier: about\n    as_of: "),
+    "a claim's date stated": ("claims.yaml", "    as_of: ", '    stated_on: "2026-01"\n    as_of: '),
 }
 
 

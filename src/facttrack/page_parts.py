@@ -259,15 +259,21 @@ def _entry_id(data: Dataset, kind: str, record_id: str, href: str) -> str:
     )
 
 
-def feed_entries(derived: Derived) -> Feed:
-    """The Atom feed: the newest claims (by the date stated) and events."""
+def feed_records(derived: Derived) -> list[Claim | Event]:
+    """The claims (by the date stated) and events the feed shows: the newest."""
     data = derived.linked.data
     dated: list[tuple[tuple[int, int, int], str, Claim | Event]] = [
         (claim.stated_on.sort_key(), f"claim:{claim.id}", claim) for claim in data.claims.values()
     ]
     dated += [(event.date.sort_key(), f"event:{event.id}", event) for event in data.events.values()]
     dated.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    entries = tuple(_feed_entry(data, record) for _, _, record in dated[:FEED_ENTRIES])
+    return [record for _, _, record in dated[:FEED_ENTRIES]]
+
+
+def feed_entries(derived: Derived) -> Feed:
+    """The Atom feed: the newest claims (by the date stated) and events."""
+    data = derived.linked.data
+    entries = tuple(_feed_entry(data, record) for record in feed_records(derived))
     feed_id = (
         f"{data.url}/feed.xml"
         if data.url

@@ -252,29 +252,36 @@ class Renderer:
                 yield replace(page, inputs=(tuple(page.context["paths"]),))
 
     def _pages(self) -> Iterator[Page]:
-        everything = (self.data,)  # every record: the lists, and the pages of the whole site
+        # Each page lists, as its inputs, the records it shows (see Page.inputs): the
+        # lists of figures, speakers and sources their rows, the checks page its
+        # checks and the claims they name, and so on.
+        derived = self.derived
         figures, left_out = self.home_figures()
         yield Page(
             "index.html", "home.html", {"figures": figures, "figures_left_out": left_out},
-            inputs=everything,
+            inputs=(self._home_shown(figures), left_out),
         )  # fmt: skip
         yield from self._timeline_pages()
-        yield Page("figures/index.html", "figures.html", inputs=everything)
-        for figure in self.derived.figures:
+        yield Page("figures/index.html", "figures.html", inputs=self._figures_shown())
+        for figure in derived.figures:
             yield Page(
                 f"figures/{figure.id}.html", "figure.html", {"figure": figure},
                 inputs=(figure, self._shown_with_figure(figure.id)),
             )  # fmt: skip
-        yield Page("speakers/index.html", "speakers.html", inputs=everything)
-        for speaker in sorted(self.data.speakers.values(), key=lambda s: s.name.lower()):
-            claims = self.derived.claims_by_speaker.get(speaker.id, ())
-            events = self.derived.events_by_speaker.get(speaker.id, ())
+        speakers = sorted(self.data.speakers.values(), key=lambda s: s.name.lower())
+        counted = tuple((s, len(derived.claims_by_speaker.get(s.id, ()))) for s in speakers)
+        yield Page("speakers/index.html", "speakers.html", inputs=counted)
+        for speaker in speakers:
+            claims = derived.claims_by_speaker.get(speaker.id, ())
+            events = derived.events_by_speaker.get(speaker.id, ())
             yield Page(
                 f"speakers/{speaker.id}.html", "speaker.html", {"speaker": speaker},
                 inputs=(speaker, self._shown(claims), events),
             )  # fmt: skip
-        yield Page("sources/index.html", "sources.html", inputs=everything)
-        for source in self.data.sources.values():
+        sources = self.data.sources.values()
+        counts = tuple((s, len(derived.claims_by_source.get(s.id, ()))) for s in sources)
+        yield Page("sources/index.html", "sources.html", inputs=counts)
+        for source in sources:
             yield Page(
                 f"sources/{source.id}.html", "source.html",
                 lazy_context=partial(self.source_context, source),
@@ -290,23 +297,25 @@ class Renderer:
                     self._checks_of_claim(claim.id),
                 ),
             )  # fmt: skip
-
-        yield Page("checks.html", "checks.html", inputs=everything)
+        yield Page("checks.html", "checks.html", inputs=self._all_checks_shown())
         yield Page(
             "downloads.html", "downloads.html",
-            lazy_context=lambda: {"dataset": page_parts.dataset(self.derived)}, inputs=everything,
+            lazy_context=lambda: {"dataset": page_parts.dataset(self.derived)},
+            inputs=self._downloads_shown(),
         )  # fmt: skip
         yield Page(
             "changes.html", "changes.html", {"history": self.history}, inputs=(self.history,)
         )
         # A 404 page is served at any depth: its links are absolute when they can be.
         root = f"{self.data.url}/" if self.data.url else ""
-        yield Page("404.html", "404.html", {"root": root}, inputs=everything)
+        yield Page("404.html", "404.html", {"root": root}, inputs=())  # the site's title only
+        newest = page_parts.feed_records(derived)
         yield Page(
             "feed.xml", "feed.xml",
-            lazy_context=lambda: {"feed": page_parts.feed_entries(self.derived)}, inputs=everything,
+            lazy_context=lambda: {"feed": page_parts.feed_entries(self.derived)},
+            inputs=tuple(self._record_shown(record) for record in newest),
         )  # fmt: skip
-        yield Page("search.html", "search.html", inputs=everything)
+        yield Page("search.html", "search.html", inputs=self._search_shown())
 
     def home_figures(self) -> tuple[tuple[Figure, ...], int]:
         """The figures the home page shows, and how many it leaves out: the key
@@ -383,6 +392,62 @@ class Renderer:
             yield Page(paths[index], "claims.html", context, inputs=inputs)
 
     # -- what pages show, for incremental builds (Page.inputs) ---------------
+
+    def _record_shown(self, record: Claim | Event) -> tuple[Any, ...]:
+        if isinstance(record, Claim):
+            return self._claim_shown(record)
+        speaker = self.data.speakers[record.speaker] if record.speaker else None
+        return (record, speaker, self.data.sources[record.source])
+
+    def _home_shown(self, figures: Sequence[Figure]) -> tuple[Any, ...]:
+        """The home page's figures with their series (for the sparklines), and the
+        counts of the checks it summarises."""
+        cons = self.derived.consistency
+        counts = (
+            tuple(check.status for check in cons.relations),
+            len(cons.conflicts),
+            len(cons.decreases),
+        )
+        return (tuple(self._shown_with_figure(f.id) for f in figures), counts)
+
+    def _figures_shown(self) -> tuple[Any, ...]:
+        """Each figure with its latest claim and how many claims it has."""
+        derived = self.derived
+        return tuple(
+            (
+                figure,
+                self._claim_shown(derived.latest[figure.id])
+                if figure.id in derived.latest
+                else None,
+                len(derived.series.get(figure.id, ())),
+            )
+            for figure in derived.figures
+        )
+
+    def _all_checks_shown(self) -> tuple[Any, ...]:
+        """Every check, with the claims it names and the figures of running totals."""
+        cons = self.derived.consistency
+        checks = (cons.relations, cons.conflicts, cons.decreases)
+        figures = tuple(f for f in self.derived.figures if f.id in cons.monotone_checked)
+        return (*checks, self._shown(self._claims_in(checks)), figures)
+
+    def _downloads_shown(self) -> tuple[Any, ...]:
+        """The figures with their number of claims, and what the dataset's JSON-LD
+        says of the claims: how many, and the dates they cover."""
+        claims = self.data.claims.values()
+        dates = sorted({claim.as_of for claim in claims}, key=lambda date: date.sort_key())
+        cover = (dates[0], dates[-1]) if dates else ()
+        counts = tuple((f, len(self.derived.series.get(f.id, ()))) for f in self.derived.figures)
+        return (counts, len(self.data.claims), cover)
+
+    def _search_shown(self) -> tuple[Any, ...]:
+        """The figures and speakers the search filters offer: those with claims."""
+        derived = self.derived
+        figures = tuple(f for f in derived.figures if derived.series.get(f.id))
+        speakers = tuple(
+            s for s in self.data.speakers.values() if derived.claims_by_speaker.get(s.id)
+        )
+        return (figures, speakers)
 
     def _months_shown(self, months: Sequence[Month]) -> tuple[Any, ...]:
         """Timeline months with each claim's and each event's records."""
