@@ -58,6 +58,7 @@ def assert_same_as_full_check(data: Path) -> Result:
     if full.derived is not None:
         assert with_memo.derived is not None
         assert with_memo.derived.linked == full.derived.linked
+        assert with_memo.derived.consistency == full.derived.consistency  # intervals kept
         assert with_memo.digests == full_digests(data)
     return with_memo
 

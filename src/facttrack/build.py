@@ -134,11 +134,14 @@ def _check(options: Options) -> tuple[Result, memo.Checked | None]:
                 checked = memo.remember(parts, raw, linked, snapshot, today)
     if not problems.has_errors():
         with step("derive"):
-            result.derived = derive(linked)
+            # a recheck carries the previous memo's intervals: the unchanged claims keep theirs
+            known = memo.known_intervals(checked, checked.memo) if checked is not None else {}
+            result.derived = derive(linked, known)
         with step("consistency and lint"):
             consistency.report(result.derived.consistency, problems)
             lint(result.derived, problems)
         if checked is not None:
+            checked = memo.with_intervals(checked, result.derived.consistency.intervals)
             result.digests = checked.digests
     if options.templates is not None and not options.templates.is_dir():
         problems.error(

@@ -399,11 +399,18 @@ def is_running_total(figure: Figure) -> bool:
 # -- the whole check --------------------------------------------------------------
 
 
-def check_consistency(linked: Linked) -> Consistency:
-    """Every relation, conflict and decrease of the linked data."""
+def check_consistency(
+    linked: Linked, known_intervals: dict[str, Interval] | None = None
+) -> Consistency:
+    """Every relation, conflict and decrease of the linked data; `known_intervals`
+    has claims' intervals computed already."""
     data = linked.data
+    known = known_intervals or {}
     intervals: dict[str, Interval] = {}
     for claim in data.claims.values():
+        if claim.id in known:
+            intervals[claim.id] = known[claim.id]
+            continue
         anchor = linked.claim_anchors[claim.id]
         assert anchor.number is not None
         written = data.sources[claim.source].text[anchor.number.start : anchor.number.end]

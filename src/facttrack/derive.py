@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .consistency import Consistency, check_consistency
 from .dates import PartialDate
+from .intervals import Interval
 from .model import Claim, Event, Figure, Linked
 
 
@@ -89,12 +90,14 @@ def timeline(claims: list[Claim], events: list[Event]) -> tuple[Month, ...]:
     """Claims (by the date they were stated) and events, grouped by month."""
     entries = [TimelineEntry(c.stated_on, claim=c) for c in claims]
     entries += [TimelineEntry(e.date, event=e) for e in events]
-    entries.sort(key=lambda entry: entry.sort_key)
-    months: dict[str, list[TimelineEntry]] = {}
-    for entry in entries:
-        months.setdefault(entry.date.month_key(), []).append(entry)
+    keys = [entry.sort_key for entry in entries]  # each computed once, then compared in C
+    ordered = [entries[i] for i in sorted(range(len(entries)), key=keys.__getitem__)]
+    months: dict[tuple[int, int], list[TimelineEntry]] = {}
+    for entry in ordered:  # a month's entries, by (year, month or 0): one key per month
+        months.setdefault((entry.date.year, entry.date.month or 0), []).append(entry)
     return tuple(
-        Month(key, _month_label(entries[0].date), tuple(entries)) for key, entries in months.items()
+        Month(group[0].date.month_key(), _month_label(group[0].date), tuple(group))
+        for group in months.values()
     )
 
 
@@ -102,7 +105,9 @@ def _month_label(date: PartialDate) -> str:
     return PartialDate(date.year, date.month).human()
 
 
-def derive(linked: Linked) -> Derived:
+def derive(linked: Linked, known_intervals: dict[str, Interval] | None = None) -> Derived:
+    """`known_intervals`: claim id -> the values it allows, as the previous build
+    found them for claims that did not change (see memo.py)."""
     data = linked.data
     claims = sorted(data.claims.values(), key=stated_key)
     events = sorted(data.events.values(), key=lambda e: (e.date.sort_key(), e.id))
@@ -123,5 +128,5 @@ def derive(linked: Linked) -> Derived:
         events_by_source={k: tuple(v) for k, v in _group(events, "source").items()},
         events_by_speaker={k: tuple(v) for k, v in _group(events, "speaker").items()},
         timeline=timeline(claims, events),
-        consistency=check_consistency(linked),
+        consistency=check_consistency(linked, known_intervals),
     )

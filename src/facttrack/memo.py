@@ -30,7 +30,7 @@ import pickle
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,13 @@ from . import validate as checks
 from .chunks import Chunk, Split
 from .digests import code_key, digest
 from .errors import Problems
+from .intervals import Interval
 from .link import FlatText, anchor_claim, anchor_event
 from .load import RawData, YamlList, YamlMap
 from .model import Anchor, Claim, Dataset, Event, Linked, Source
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 1  # bump when what the memo holds changes shape
+FORMAT = 2  # bump when what the memo holds changes shape
 RACY_NS = 2_000_000_000  # files changed this close to the memo's snapshot are read again
 REWRITE_SHARE = 0.01  # write the memo again once more than this share had to be read again
 
@@ -88,6 +89,8 @@ class Memo:
     records: dict[tuple[str, str], Stored]  # (list, chunk text) -> what it became
     sources: dict[str, StoredSource]  # file path as shown -> what it became
     snapshot_ns: int  # when the source files were looked at
+    # a claim's digest -> the values it allows (consistency.py), for derive to reuse
+    intervals: dict[bytes, Interval] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,24 @@ def save_memo(data_dir: Path, checked: Checked) -> None:
         os.replace(temporary, target)  # a crash never leaves half a memo
     except OSError:
         temporary.unlink(missing_ok=True)  # a folder we cannot write: no memo, no harm
+
+
+def known_intervals(checked: Checked, previous: Memo | None) -> dict[str, Interval]:
+    """claim id -> its interval from the previous check, for the claims unchanged."""
+    if previous is None or not previous.intervals:
+        return {}
+    known = {}
+    for record_id in checked.linked.data.claims:
+        interval = previous.intervals.get(checked.digests["claim", record_id])
+        if interval is not None:
+            known[record_id] = interval
+    return known
+
+
+def with_intervals(checked: Checked, intervals: dict[str, Interval]) -> Checked:
+    """The memo to keep, with each claim's interval under its digest."""
+    by_digest = {checked.digests["claim", claim_id]: value for claim_id, value in intervals.items()}
+    return replace(checked, memo=replace(checked.memo, intervals=by_digest))
 
 
 # -- after a full check --------------------------------------------------------------

@@ -8,7 +8,6 @@ whole numbers written without a decimal point, no timestamps.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import math
 import operator
@@ -254,8 +253,9 @@ def json_text(value: Any, indent: int = 2, depth: int = 0) -> str:
 
 class ClaimTexts:
     """Each claim's text in claims.json and its line in the CSVs, kept from one build
-    to the next: a claim whose key (a digest of the claim and of the records it
-    names, see keys()) did not change is not encoded again."""
+    to the next: a claim whose key (the digests of it and of the records it names,
+    see keys_of) did not change is not encoded again. A store written by other code
+    of facttrack is not used."""
 
     def __init__(
         self,
@@ -265,6 +265,7 @@ class ClaimTexts:
         self.keys = keys or {}
         self.previous = previous or {}
         self.current: dict[bytes, tuple[str, str]] = {}
+        self.encoded = 0  # claims encoded, not taken from the previous build
 
     def of(self, derived: Derived, claim: Claim) -> tuple[str, str]:
         key = self.keys.get(claim.id)
@@ -273,39 +274,41 @@ class ClaimTexts:
             record = claim_record(derived, claim)
             line = csv.writer(_Echo()).writerow(_csv_row(derived.linked.data, record))
             texts = (json_text(record, depth=2), line)  # claims.json's claims are 2 deep
+            self.encoded += 1
         if key is not None:
             self.current[key] = texts
         return texts
 
     @staticmethod
     def keys_of(data: Dataset, digests: dict[tuple[str, str], bytes]) -> dict[str, bytes]:
-        """claim id -> digest of what its texts show: it, its figure, speaker and source,
-        and facttrack's code."""
-        code = code_key()
-        keys = {}
-        for claim in data.claims.values():
-            parts = [("claim", claim.id), ("figure", claim.figure)]
-            parts += [("speaker", claim.speaker), ("source", claim.source)]
-            keys[claim.id] = hashlib.blake2b(
-                code + b"".join(digests[part] for part in parts), digest_size=16
-            ).digest()
-        return keys
+        """claim id -> the digests of what its texts show: it, its figure, speaker and
+        source (see memo.Digests), one after the other."""
+        return {
+            claim.id: digests["claim", claim.id]
+            + digests["figure", claim.figure]
+            + digests["speaker", claim.speaker]
+            + digests["source", claim.source]
+            for claim in data.claims.values()
+        }
 
     @classmethod
     def load(cls, store: Path, keys: dict[str, bytes]) -> ClaimTexts:
         try:
-            previous = pickle.loads(store.read_bytes())
+            code, previous = pickle.loads(store.read_bytes())
         except Exception:  # none yet, or damaged: every claim is encoded
+            code, previous = None, {}
+        if code != code_key() or not isinstance(previous, dict):
             previous = {}
-        return cls(keys, previous if isinstance(previous, dict) else {})
+        return cls(keys, previous)
 
     def save(self, store: Path) -> None:
-        if self.current == self.previous:
-            return
+        if not self.encoded and len(self.current) == len(self.previous):
+            return  # the same texts
         temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
         try:
             store.parent.mkdir(exist_ok=True)
-            temporary.write_bytes(pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL))
+            kept = (code_key(), self.current)
+            temporary.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, store)
         except OSError:
             temporary.unlink(missing_ok=True)
