@@ -55,19 +55,21 @@ class Fingerprints:
         self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
 
     def of(self, value: Any) -> bytes:
-        key = id(value)
-        digest = self._digests.get(key)
-        if digest is None:
-            if isinstance(value, tuple):
-                digest = _digest(b"".join(self.of(item) for item in value))
-            elif (kind := _KINDS.get(type(value))) and (kind, value.id) in self._records:
-                digest = self._records[(kind, value.id)]
-            elif isinstance(value, Dataset) and self._records:
-                digest = self._dataset(value)
-            else:  # a frozen dataclass of plain values: its pickle is its content
-                digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            self._digests[key] = digest
-            self._alive.append(value)
+        digest = self._digests.get(id(value))
+        if digest is not None:
+            return digest
+        kind = _KINDS.get(type(value))
+        if type(value) is tuple:  # most calls: the groups of records pages share
+            of = self.of
+            digest = _digest(b"".join([of(item) for item in value]))
+        elif kind is not None and (kind, value.id) in self._records:
+            digest = self._records[kind, value.id]
+        elif isinstance(value, Dataset) and self._records:
+            digest = self._dataset(value)
+        else:  # a frozen dataclass of plain values: its pickle is its content
+            digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self._digests[id(value)] = digest
+        self._alive.append(value)
         return digest
 
     def _dataset(self, data: Dataset) -> bytes:

@@ -21,6 +21,7 @@ from typing import Any
 from .consistency import Consistency, RelationCheck
 from .derive import Derived
 from .digests import code_key
+from .memo import REWRITE_SHARE
 from .model import Claim, Dataset
 
 DATA_DIR = "data"
@@ -302,8 +303,10 @@ class ClaimTexts:
         return cls(keys, previous)
 
     def save(self, store: Path) -> None:
-        if not self.encoded and len(self.current) == len(self.previous):
-            return  # the same texts
+        """Keep the texts for the next build, when that saves it enough work (as the
+        memo does: see memo.REWRITE_SHARE)."""
+        if self.encoded <= REWRITE_SHARE * len(self.current) and self.previous:
+            return  # a few claims encoded again next time cost less than writing all
         temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
         try:
             store.parent.mkdir(exist_ok=True)
