@@ -250,8 +250,9 @@ def parser() -> argparse.ArgumentParser:
 
     check_cmd = commands.add_parser(
         "check",
-        help="check the data; write nothing",
-        description="Check every record, quote and number; write nothing. "
+        help="check the data; write nothing but a memo for the next check",
+        description="Check every record, quote and number; write nothing but a memo for "
+        "the next check (in .facttrack-cache/ beside the data folder). "
         "Exit status 1 when there are errors.",
     )
     common(check_cmd)
