@@ -131,6 +131,10 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return result
 
 
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 def count_files(folder: Path) -> int:
     return sum(1 for path in folder.rglob("*") if path.is_file())
 
@@ -195,7 +199,10 @@ class Results:
     n: int
     pages: int
     hugo_pages: int
-    check: Run
+    site_bytes: int
+    hugo_bytes: int
+    check: Run  # with the memo the previous check left
+    check_full: Run  # --no-cache: every record read and linked
     facttrack: Run
     hugo: Run
     unchanged: Run
@@ -209,13 +216,15 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     # Hugo builds no search index: compared on the same content, facttrack leaves it out
     # too; the full build with the index is timed on its own (search_too).
     ft = [*FACTTRACK, "build", "--no-search", "--data", workspace.data, "--out", workspace.site]
-    check = best([measure([*FACTTRACK, "check", "--data", workspace.data]) for _ in range(repeat)])
-    full = []
-    for _ in range(repeat):
+    check_command = [*FACTTRACK, "check", "--data", workspace.data]
+    check_full = best([measure([*check_command, "--no-cache"]) for _ in range(repeat)])
+    measure(check_command)  # leaves the memo (sources changed in the last seconds are
+    measure(check_command)  # not trusted on their stat: the second writes it again)
+    check = best([measure(check_command) for _ in range(repeat)])
+    full, hugo = [], []
+    for _ in range(repeat):  # alternating, so that both see the same load
         workspace.clean_facttrack()
         full.append(measure(ft))
-    hugo = []
-    for _ in range(repeat):
         shutil.rmtree(workspace.hugo_site, ignore_errors=True)
         hugo.append(
             measure(
@@ -240,7 +249,10 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
         n=workspace.n,
         pages=sum(1 for p in workspace.site.rglob("*.html")),
         hugo_pages=sum(1 for p in workspace.hugo_site.rglob("*.html")),
+        site_bytes=folder_bytes(workspace.site),
+        hugo_bytes=folder_bytes(workspace.hugo_site),
         check=check,
+        check_full=check_full,
         facttrack=best(full),
         hugo=best(hugo),
         unchanged=unchanged,
@@ -268,29 +280,42 @@ def _searched(run: Run | None) -> str:
 
 
 def table(results: list[Results]) -> str:
-    """The results as a Markdown table."""
-    header = (
-        "| N claims | pages (facttrack / Hugo) | facttrack build (CPU) | Hugo build (CPU) | ratio "
-        "| pages/s (facttrack / Hugo) | peak memory facttrack (largest RSS / all, PSS) "
-        "| peak RSS Hugo | no-change rebuild | files touched | one claim changed "
-        "| files rewritten | `facttrack check` | full build with search index (peak RSS) |"
+    """The results as Markdown tables: full builds, then rebuilds and checks."""
+    full = (
+        "| N claims | pages (facttrack / Hugo) | site size (facttrack / Hugo) "
+        "| facttrack build (CPU) | Hugo build (CPU) | ratio | pages/s (facttrack / Hugo) "
+        "| peak memory facttrack (largest RSS / all, PSS) | peak memory Hugo (RSS / PSS) "
+        "| full build with search index (peak RSS) |"
     )
-    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    lines = [full, "|" + "---|" * (full.count("|") - 1)]
     for r in results:
-        share = 100 * r.one_claim.seconds / r.facttrack.seconds
         lines.append(
             f"| {r.n:,} | {r.pages:,} / {r.hugo_pages:,} "
+            f"| {r.site_bytes / 1e6:,.0f} MB / {r.hugo_bytes / 1e6:,.0f} MB "
             f"| {r.facttrack.seconds:.2f} s ({r.facttrack.cpu:.1f} s) "
             f"| {r.hugo.seconds:.2f} s ({r.hugo.cpu:.1f} s) "
             f"| {r.facttrack.seconds / r.hugo.seconds:.2f} "
             f"| {r.pages / r.facttrack.seconds:,.0f} / {r.hugo_pages / r.hugo.seconds:,.0f} "
             f"| {_mib(r.facttrack.max_rss)} / {_mib(r.facttrack.tree_rss)} "
-            f"| {_mib(r.hugo.max_rss)} | {r.unchanged.seconds:.2f} s "
-            f"| {'none' if r.unchanged_untouched else 'SOME'} "
-            f"| {r.one_claim.seconds:.2f} s ({share:.0f} %) "
-            f"| {r.one_claim_written} | {r.check.seconds:.2f} s "
-            f"| {_searched(r.with_search)} |"
+            f"| {_mib(r.hugo.max_rss)} / {_mib(r.hugo.tree_rss)} | {_searched(r.with_search)} |"
         )
+    again = (
+        "| N claims | no-change rebuild | files touched | one claim changed (share of full) "
+        "| files rewritten | `facttrack check` (with memo) | `facttrack check --no-cache` |"
+    )
+    lines += ["", again, "|" + "---|" * (again.count("|") - 1)]
+    for r in results:
+        share = 100 * r.one_claim.seconds / r.facttrack.seconds
+        lines.append(
+            f"| {r.n:,} | {r.unchanged.seconds:.2f} s "
+            f"| {'none' if r.unchanged_untouched else 'SOME'} "
+            f"| {r.one_claim.seconds:.2f} s ({share:.1f} %) | {r.one_claim_written} "
+            f"| {r.check.seconds:.2f} s | {r.check_full.seconds:.2f} s |"
+        )
+    by_n = {r.n: r for r in results}
+    if 10_000 in by_n and 100_000 in by_n:
+        growth = by_n[100_000].facttrack.seconds / by_n[10_000].facttrack.seconds
+        lines += ["", f"Full build at 100,000 claims: {growth:.1f} × the time at 10,000."]
     return "\n".join(lines)
 
 
