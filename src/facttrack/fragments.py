@@ -8,6 +8,7 @@ these about 1 µs. Templates reach them as
     {{ date(claim.as_of) }}          a <time> element (a global)
     {{ link.number(claim) }}         the claim's number, linked to its passage
     {{ link.speaker(claim.speaker) }}, link.figure(id), link.source(id)
+    {{ link.claim_row(claim, columns, search_filters) }}  a row of a table of claims
 
 `link` is in every page's context, made for the page's `root` (the relative way
 back to the top of the site). It is a plain object rather than functions that
@@ -16,6 +17,8 @@ every call inside a loop, which cost more than the fragment itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import jinja2
 from markupsafe import Markup, escape
@@ -81,6 +84,34 @@ class Links:
             f'<a class="num" href="{self._root}{escape(claim_target(claim))}" '
             f'data-claim="{escape(claim.id)}">{self._fragments.amount(claim)}</a>'
         )
+
+    def claim_row(self, claim: Claim, columns: Sequence[str], search_filters: bool) -> Markup:
+        """A claim's row in a table of claims (macros.html claims_table): as of, number,
+        the figure, speaker and source `columns` asked for, stated, and the claim's page.
+        The figure and speaker cells are search filters of the page if asked."""
+        date = self._fragments.date
+        figure_filter = ' data-pagefind-filter="figure"' if search_filters else ""
+        speaker_filter = ' data-pagefind-filter="speaker"' if search_filters else ""
+        claim_id = escape(claim.id)
+        cells = [
+            f'<tr>\n<td data-label="As of">{date(claim.as_of)}</td>\n'
+            f'<td data-label="Number">{self.number(claim)}</td>\n'
+        ]
+        if "figure" in columns:
+            cells.append(f'<td data-label="Figure"{figure_filter}>{self.figure(claim.figure)}</td>')
+        if "speaker" in columns:
+            cells.append(
+                f'<td data-label="Said by"{speaker_filter}>{self.speaker(claim.speaker)}</td>'
+            )
+        cells.append(f'<td data-label="Stated">{date(claim.stated_on)}</td>\n')
+        if "source" in columns:
+            cells.append(f'<td data-label="Source">{self.source(claim.source)}</td>')
+        # the row's last line ends in the macro
+        cells.append(
+            f'<td data-label="Claim"><a href="{self._root}claims/{claim_id}.html" '
+            f'aria-label="Claim {claim_id}">{claim_id}</a></td>\n</tr>'
+        )
+        return Markup("".join(cells))
 
     def speaker(self, speaker_id: str) -> Markup:
         name = self._data.speakers[speaker_id].name
