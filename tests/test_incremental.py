@@ -66,7 +66,11 @@ EDITS = {
     "a speaker's role": ("claims.yaml", "    role: official\n", "    role: minister\n"),
     "a source's publisher": ("sources/source-06.txt", "publisher: ", "publisher: The "),
     "a claim's qualifier": ("claims.yaml", "    as_of: ", "    qualifier: about\n    as_of: "),
-    "a claim's date stated": ("claims.yaml", "    as_of: ", '    stated_on: "2026-01"\n    as_of: '),
+    "a claim's date stated": (
+        "claims.yaml",
+        "    as_of: ",
+        '    stated_on: "2026-01"\n    as_of: ',
+    ),
 }
 
 

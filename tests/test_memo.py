@@ -358,3 +358,19 @@ def test_random_edits_are_reported_as_a_full_check_reports_them(changes):
             lines = apply(lines, change)
         claims_file(data).write_text("".join(lines), encoding="utf-8")
         assert_same_as_full_check(data)
+
+
+def test_a_file_with_windows_line_ends_is_checked_from_the_memo_too(tmp_path):
+    data = copy_of(ROOT / "data", tmp_path)
+    text = claims_file(data).read_text(encoding="utf-8")
+    claims_file(data).write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    memo_check(data)
+    text = claims_file(data).read_bytes().decode("utf-8")
+    claims_file(data).write_bytes(
+        text.replace('as_of: "2024-01-02"', 'as_of: "2023-12-30"', 1).encode()
+    )
+    previous = memo.load_memo(data)
+    assert previous is not None
+    rechecked = memo.recheck(data, previous, previous.today)
+    assert rechecked is not None and rechecked.read_again < 30
+    assert_same_as_full_check(data)
