@@ -34,7 +34,7 @@ from .generate import corpus, write_project
 from .hugo_site import write_hugo_site
 
 OUT = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 3  # bump when bench/generate.py or bench/hugo_site.py writes different data
+GENERATOR_VERSION = 4  # bump when bench/generate.py, bench/hugo_site.py or bench/hugo/ change
 FACTTRACK = [sys.executable, "-m", "facttrack"]
 
 

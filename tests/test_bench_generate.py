@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.generate import corpus, write_project
+from bench.hugo_site import write_hugo_site
 
 from helpers import run_cli
 
@@ -40,3 +41,18 @@ def test_same_seed_gives_byte_identical_projects(tmp_path):
     other = write_project(corpus(200, seed=4), tmp_path / "c")
     assert tree_bytes(first) == tree_bytes(second)
     assert tree_bytes(first) != tree_bytes(other)
+
+
+def test_hugo_site_has_a_page_per_record_events_and_facttracks_stylesheet(tmp_path):
+    data = corpus(200, seed=7)
+    site = write_hugo_site(data, tmp_path / "hugo")
+    content = site / "content"
+    assert len(list((content / "claims").glob("claim-*.md"))) == 200
+    assert len(list((content / "sources").glob("source-*.md"))) == 20
+    assert len(list((content / "events").glob("event-*.md"))) == 10
+    assert len(list((content / "figures").glob("figure-*/_index.md"))) == 4
+    assert len(list((content / "speakers").glob("speaker-*/_index.md"))) == 10
+    event = (content / "events" / "event-00.md").read_text(encoding="utf-8")
+    assert 'cites: ["source-00"]' in event  # indexed by source, so its page marks its quote
+    stylesheet = Path(__file__).parent.parent / "templates" / "static" / "style.css"
+    assert (site / "static" / "style.css").read_bytes() == stylesheet.read_bytes()
