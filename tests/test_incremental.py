@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bench.generate import corpus, write_project
 
-from facttrack import parallel, render, write
-from facttrack.build import Options, build
+from facttrack import parallel, render, search, write
+from facttrack.build import Options, Warm, build
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
@@ -221,3 +221,42 @@ def test_a_crash_while_patching_is_repaired_by_the_next_build(data, tmp_path, mo
     assert build(Options(data=data, out=out, search=False)).ok
     assert not (out / write.UPDATING).exists()
     assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
+def _without_index(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: content for path, content in tree.items() if not path.startswith("pagefind/")}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_a_warm_rebuild_then_its_search_update_is_byte_identical_to_a_clean_build(
+    data, tmp_path, edit
+):
+    """facttrack serve's way: the memo and page cache kept in memory (build.Warm), the
+    pages written first with the previous index, the index brought up to date after."""
+    out, warm = tmp_path / "site", Warm()
+    assert build(Options(data=data, out=out), warm).ok
+    assert warm.memo is not None and warm.pages is not None
+    index = {
+        path: content for path, content in tree_bytes(out).items() if path.startswith("pagefind/")
+    }
+    file, old, new = EDITS[edit]
+    replace_once(data / file, old, new)
+    result = build(Options(data=data, out=out, jobs=1, reindex=False), warm)
+    assert result.ok and result.search_stale
+    clean = clean_build(data, tmp_path / "clean")
+    now = tree_bytes(out)
+    assert _without_index(now) == _without_index(clean)  # the new pages, at once
+    assert {p: c for p, c in now.items() if p.startswith("pagefind/")} == index  # the old index
+    search.update_index(out)
+    assert tree_bytes(out) == clean
+    again = build(Options(data=data, out=out, jobs=1, reindex=False), warm)
+    assert again.ok and not again.search_stale and again.written is not None
+    assert again.written.written == 0 and tree_bytes(out) == clean
+
+
+def test_a_warm_rebuild_without_an_index_yet_builds_one(data, tmp_path):
+    out, warm = tmp_path / "site", Warm()
+    assert build(Options(data=data, out=out, search=False), warm).ok
+    result = build(Options(data=data, out=out, reindex=False), warm)
+    assert result.ok and not result.search_stale
+    assert tree_bytes(out) == clean_build(data, tmp_path / "clean")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -105,7 +106,9 @@ def test_serve_stops_cleanly_and_reports_a_busy_port(served, cli, project):
     assert process.wait(timeout=10) == 0
     assert process.stderr is not None
     log = process.stderr.read()
-    assert "Build 1: OK, serving the site (1 warning; run 'facttrack check')." in log
+    assert re.search(
+        r"Build 1: OK in \d+\.\d s, serving the site \(1 warning; run 'facttrack check'\)\.", log
+    )
     assert "Traceback" not in log
 
 
@@ -134,7 +137,7 @@ def test_a_template_change_rebuilds_and_a_broken_template_is_shown(project, tmp_
 def test_a_crashing_build_is_shown_not_fatal(project, monkeypatch):
     preview = Preview(project())
 
-    def crash(options):
+    def crash(options, warm):
         raise RuntimeError("bug <b>")
 
     monkeypatch.setattr("facttrack.serve.build", crash)
@@ -163,5 +166,24 @@ def test_an_edit_saved_during_the_first_build_is_not_missed(project, tmp_path):
     server.start()
     try:
         wait_for(lambda: "SECOND" in fetch(server.url)[1])
+    finally:
+        server.stop()
+
+
+def test_a_save_shows_the_new_pages_then_updates_the_search_index(project):
+    data = project()
+    preview = Preview(data)
+    logged: list[str] = []
+    server = Server(preview, port=0, interval=0.05, log=logged.append)
+    server.start()
+    try:
+        assert preview.search_behind is False  # the first build indexed its pages
+        index = (preview.site / "pagefind" / "pagefind-entry.json").read_bytes()
+        rewrite(data / "claims.yaml", CLAIMS_YAML.replace("Holding centres set up", "Holding camps opened"))
+        wait_for(lambda: any(line.startswith("Search index updated in ") for line in logged))
+        assert re.fullmatch(r"Build 2: OK in \d+\.\d s, serving the site.*", logged[1])
+        assert preview.search_behind is False
+        assert (preview.site / "pagefind" / "pagefind-entry.json").read_bytes() != index
+        assert not list(preview.site.glob(".pagefind-*"))  # no folder left from the swap
     finally:
         server.stop()

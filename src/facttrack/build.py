@@ -39,6 +39,18 @@ class Options:
     jobs: int | None = None  # processes rendering pages; defaults to every core
     cache: bool = True  # reuse the pages whose inputs did not change (see cache.py)
     search: bool = True  # build the search index (Pagefind; the slowest step of a build)
+    # False: when pages changed, keep the previous search index for now (Result.search_stale
+    # says so); facttrack serve shows the new pages at once and indexes them afterwards
+    reindex: bool = True
+
+
+@dataclass
+class Warm:
+    """What a long-running caller (facttrack serve) keeps from one build to the next,
+    so that the next one does not read it back from .facttrack-cache/."""
+
+    memo: memo.Memo | None = None  # the latest check's
+    pages: cache.Previous | None = None  # the page cache of the latest build's site
 
 
 @dataclass
@@ -64,6 +76,7 @@ class Result:
     written: WriteResult | None = None
     digests: memo.Digests | None = None  # of every record, when the check could tell them
     pages: int = 0
+    search_stale: bool = False  # pages changed, the index kept (Options.reindex=False)
     strict: bool = False
 
     @property
@@ -108,13 +121,14 @@ def check(options: Options) -> Result:
 
 
 @_without_cyclic_gc
-def _check(options: Options) -> tuple[Result, memo.Checked | None]:
+def _check(options: Options, warm: Warm | None = None) -> tuple[Result, memo.Checked | None]:
     """check(), leaving the memo of a check without errors to the caller to save."""
     result = Result(strict=options.strict)
     problems, step = result.problems, result.timings.step
     today = options.today or dt.date.today()
     with step("check again from the memo"):
-        checked = _recheck(options, today) if options.cache else None
+        kept = warm.memo if warm is not None else None
+        checked = _recheck(options, today, kept) if options.cache else None
     if checked is not None:
         linked = checked.linked
     else:
@@ -154,9 +168,10 @@ def _check(options: Options) -> tuple[Result, memo.Checked | None]:
     return result, (checked if not problems.has_errors() else None)
 
 
-def _recheck(options: Options, today: dt.date) -> memo.Checked | None:
-    """The check from the previous check's memo, when it can stand in for a full one."""
-    previous = memo.load_memo(options.data)
+def _recheck(options: Options, today: dt.date, kept: memo.Memo | None) -> memo.Checked | None:
+    """The check from the previous check's memo (`kept`, or the one on disk), when it
+    can stand in for a full one."""
+    previous = kept or memo.load_memo(options.data)
     return memo.recheck(options.data, previous, today) if previous is not None else None
 
 
@@ -169,7 +184,11 @@ class _Plan:
 
 
 def _plan(
-    renderer: Renderer, pages: list[Page], options: Options, records: memo.Digests | None
+    renderer: Renderer,
+    pages: list[Page],
+    options: Options,
+    records: memo.Digests | None,
+    kept: cache.Previous | None,
 ) -> _Plan:
     if not options.cache:
         return _Plan({}, set(), cache.Previous({}), nothing_changed=False)
@@ -182,7 +201,7 @@ def _plan(
         "search" if options.search else "no search",  # a site with an index, or without
     )
     fingerprints = cache.page_fingerprints(pages, key, records)
-    previous = cache.load(options.out)
+    previous = kept if kept is not None else cache.load(options.out)
     keep = cache.reusable(fingerprints, previous, options.out)
     same = len(keep) == len(pages) == len(previous.pages)
     same = same and same_files(renderer.static_files(), options.out)
@@ -190,16 +209,20 @@ def _plan(
 
 
 def _write(
-    renderer: Renderer, options: Options, checked: memo.Checked | None, timings: Timings
-) -> tuple[WriteResult, int]:
+    renderer: Renderer,
+    options: Options,
+    checked: memo.Checked | None,
+    timings: Timings,
+    warm: Warm | None,
+) -> tuple[WriteResult, int, bool]:
     """Write the site, rendering only the pages whose inputs changed; (what was
-    written, how many pages)."""
+    written, how many pages, whether the search index was kept behind the pages)."""
     step = timings.step
     records = checked.digests if checked is not None else None
     with step("list the pages"):
         pages = list(renderer.pages())
     with step("fingerprint the pages"):
-        plan = _plan(renderer, pages, options, records)
+        plan = _plan(renderer, pages, options, records, warm.pages if warm else None)
     # done beside the pages, on every core: the downloads, and the memo for the next check
     tasks: list[Task] = [partial(_downloads, renderer.derived, records, options)]
     if checked is not None:
@@ -207,7 +230,7 @@ def _write(
     if plan.nothing_changed:  # write nothing, so that nothing is uploaded again
         for task in tasks[1:]:
             task()
-        return WriteResult(written=0, unchanged=len(plan.previous.files)), len(pages)
+        return WriteResult(written=0, unchanged=len(plan.previous.files)), len(pages), False
     files: list[tuple[str, bytes | None]] = [
         (page.path, UNCHANGED) for page in pages if page.path in plan.keep
     ]
@@ -215,7 +238,8 @@ def _write(
     todo = [page for page in pages if page.path not in plan.keep]
     # A patch moves only the files that changed into the site in place. Pagefind
     # indexes a folder of every page, so a build that indexes again writes them all.
-    patch = bool(plan.previous.files) and not (options.search and todo)
+    kept_index = options.search and not options.reindex and (options.out / BUNDLE_DIR).is_dir()
+    patch = bool(plan.previous.files) and not (options.search and todo and not kept_index)
     staging = Staging(options.out, patch=patch)
     try:
         with step("write the files kept"):
@@ -226,7 +250,7 @@ def _write(
         # indexed in the staging folder, so the swap puts pages and their index in place
         # together; when no page changed, the previous index still describes them
         with step("search index"):
-            reindex = done.new_pages > 0
+            reindex = done.new_pages > 0 and not kept_index
             bundle = _search_bundle(staging, options.out, reindex) if options.search else []
             new += sum(staging.put(path, content) for path, content in bundle)
         new += done.new
@@ -240,8 +264,11 @@ def _write(
     if options.cache:
         with step("save the page cache"):
             saved = (plan.fingerprints, plan.previous, plan.keep, paths, done.stats)
-            cache.save(options.out, *saved)
-    return WriteResult(written=new, unchanged=len(paths) - new), len(pages)
+            kept = cache.save(options.out, *saved)
+            if warm is not None:
+                warm.pages = kept
+    stale = kept_index and done.new_pages > 0
+    return WriteResult(written=new, unchanged=len(paths) - new), len(pages), stale
 
 
 def _downloads(
@@ -278,15 +305,18 @@ def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str
 
 
 @_without_cyclic_gc  # the checked data lives as long as the build; rendering collects itself
-def build(options: Options) -> Result:
-    """Check everything, then render and write the site; nothing is written on error."""
+def build(options: Options, warm: Warm | None = None) -> Result:
+    """Check everything, then render and write the site; nothing is written on error.
+    `warm`: what the previous build of a long-running caller kept (it is updated)."""
     # The renderer (Jinja, Markdown, the charts) is imported here, by the builds that
     # render: `facttrack check` starts a tenth of a second sooner without it.
     import jinja2
 
     from .render import Renderer
 
-    result, checked = _check(options)
+    result, checked = _check(options, warm)
+    if warm is not None and checked is not None:
+        warm.memo = checked.memo
     if not result.ok or result.derived is None:
         if checked is not None:  # warnings under --strict: the check still holds
             memo.save_memo(options.data, checked)
@@ -296,7 +326,8 @@ def build(options: Options) -> Result:
     compiled = cache.cache_file(options.out).parent / "templates" if options.cache else None
     renderer = Renderer(result.derived, options.templates, history, compiled)
     try:
-        result.written, result.pages = _write(renderer, options, checked, result.timings)
+        written = _write(renderer, options, checked, result.timings, warm)
+        result.written, result.pages, result.search_stale = written
     except jinja2.TemplateSyntaxError as exc:
         result.problems.error(
             exc.filename or exc.name or "template",

@@ -151,12 +151,12 @@ def save(
     kept: set[str],
     files: Iterable[str],
     stats: dict[str, tuple[int, int, int]],
-) -> None:
+) -> Previous:
     """Record each page's fingerprint with the file now in the output folder, and
     every file the site has. A kept page's file is the one the previous build
     recorded (reusable() checked it); `stats` has those rendered (mtime, size,
     inode, as the workers found them)."""
-    pages = {}
+    entries: dict[str, Entry] = {}
     for path, fingerprint in fingerprints.items():
         entry = previous.pages.get(path) if path in kept else None
         if entry is not None:
@@ -166,13 +166,16 @@ def save(
         else:
             found = os.stat(out / path)
             stat = (found.st_mtime_ns, found.st_size, found.st_ino)
-        pages[path] = [fingerprint, *stat]
+        entries[path] = Entry(fingerprint, *stat)
+    listed = sorted(files)
+    pages = {path: [e.fingerprint, e.mtime_ns, e.size, e.inode] for path, e in entries.items()}
     target = cache_file(out)
     target.parent.mkdir(exist_ok=True)
     temporary = target.with_suffix(".tmp")
-    stored = {"format": FORMAT, "files": sorted(files), "pages": pages}
+    stored = {"format": FORMAT, "files": listed, "pages": pages}
     temporary.write_text(json.dumps(stored), encoding="utf-8")
     os.replace(temporary, target)  # a crash never leaves half a cache
+    return Previous(entries, tuple(listed))
 
 
 def page_fingerprints(

@@ -13,6 +13,7 @@ reproducible.py sorts them, so two builds of the same data stay byte-identical
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -94,6 +95,27 @@ def folder_bundle(site: Path) -> list[tuple[str, bytes]]:
             "the Pagefind version facttrack was tested with: pip install 'pagefind[bin]~=1.5.2'"
         ) from exc
     return [(f"{BUNDLE_DIR}/{path}", stable[path]) for path in sorted(stable)]
+
+
+def update_index(site: Path) -> None:
+    """Index a site in place and put the new bundle where the old one was: for a
+    build that kept the previous index (Options.reindex=False, facttrack serve). The
+    bundle is written beside the old one first; then the two folders swap."""
+    bundle = folder_bundle(site)
+    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
+    retired = fresh.with_name(fresh.name.replace("-new-", "-old-"))
+    try:
+        for path, content in bundle:
+            target = fresh.joinpath(*PurePosixPath(path).parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        current = site / BUNDLE_DIR
+        if current.is_dir():
+            current.rename(retired)
+        fresh.rename(current)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _run_pagefind(executable: Path, site: Path, bundle: Path) -> None:

@@ -13,17 +13,19 @@ import html
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .build import Options, build
+from .build import Options, Warm, build
 from .errors import WARNING, Problem
 from .render import default_templates_dir
 from .reporting import ordered, plural
+from .search import SearchError, update_index
 
 Snapshot = dict[str, tuple[int, int]]  # path -> (modification time in ns, size)
 
@@ -51,6 +53,7 @@ class State:
     ok: bool
     problems: tuple[Problem, ...]
     builds: int  # how many builds have run, for tests and the log
+    seconds: float = 0.0  # how long the latest build took
 
 
 def _count_errors(state: State) -> int:
@@ -84,7 +87,13 @@ def error_page(state: State) -> bytes:
 
 
 class Preview:
-    """Builds the site into a temporary folder and keeps the latest outcome."""
+    """Builds the site into a temporary folder and keeps the latest outcome.
+
+    It keeps what a build leaves for the next one (build.Warm: the check's memo and
+    the page cache) in memory, so a rebuild after a save reads back neither, and
+    re-renders only the pages the save changed. The search index is brought up to
+    date after the pages (update_search), so a save shows without waiting for it.
+    """
 
     def __init__(self, data: Path, templates: Path | None = None) -> None:
         self.data = data
@@ -92,6 +101,8 @@ class Preview:
         self.folder = Path(tempfile.mkdtemp(prefix="facttrack-preview-"))
         self.site = self.folder / "site"
         self.state = State(ok=False, problems=(), builds=0)
+        self.warm = Warm()
+        self.search_behind = False  # pages changed since the search index was built
         self._lock = threading.Lock()  # one build at a time
 
     def watched(self) -> list[Path]:
@@ -99,17 +110,49 @@ class Preview:
 
     def rebuild(self) -> State:
         with self._lock:
+            start = time.perf_counter()
+            first = self.state.builds == 0
             try:
-                # One process: forking beside the server's threads is not safe, and an
-                # incremental build re-renders only what the save changed anyway.
-                options = Options(data=self.data, out=self.site, templates=self.templates, jobs=1)
-                result = build(options)
+                # Every core for the first build, as long as no other thread runs (the
+                # server's start later): forking beside threads is not safe. Later
+                # builds re-render only what a save changed, in this process.
+                alone = threading.active_count() == 1
+                options = Options(
+                    data=self.data,
+                    out=self.site,
+                    templates=self.templates,
+                    jobs=None if first and alone else 1,
+                    reindex=first,
+                )
+                result = build(options, self.warm)
                 ok, problems = result.ok, tuple(ordered(result.problems))
+                self.search_behind = self.search_behind or result.search_stale
             except Exception as exc:  # a bug must not stop the preview: show it, keep serving
                 crash = Problem("facttrack", None, None, f"the build crashed: {exc!r}")
                 ok, problems = False, (crash,)
-            self.state = State(ok, problems, self.state.builds + 1)
+                self.warm = Warm()  # start again from what is on disk
+            seconds = time.perf_counter() - start
+            self.state = State(ok, problems, self.state.builds + 1, seconds)
             return self.state
+
+    def update_search(self) -> str | None:
+        """Index the pages the latest build changed; what to log (None: nothing was
+        to do). A failure is shown on the pages like a build's."""
+        with self._lock:
+            state = self.state
+            if not (state.ok and self.search_behind):
+                return None
+            start = time.perf_counter()
+            try:
+                update_index(self.site)
+            except SearchError as exc:
+                problem = Problem(
+                    str(self.site), None, None, f"cannot update the search index: {exc}"
+                )
+                self.state = replace(state, ok=False, problems=(*state.problems, problem))
+                return problem.format()
+            self.search_behind = False
+            return f"Search index updated in {time.perf_counter() - start:.1f} s."
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -189,12 +232,16 @@ class Server:
             if now != seen:
                 seen = now
                 self._report(self.preview.rebuild())
+                searched = self.preview.update_search()
+                if searched is not None:
+                    self.log(searched)
 
     def _report(self, state: State) -> None:
         if state.ok:
             warnings = len(state.problems)
             note = f" ({plural(warnings, 'warning')}; run 'facttrack check')" if warnings else ""
-            self.log(f"Build {state.builds}: OK, serving the site{note}.")
+            took = f"Build {state.builds}: OK in {state.seconds:.1f} s"
+            self.log(f"{took}, serving the site{note}.")
         else:
             errors = _count_errors(state)
             self.log(f"Build {state.builds}: {plural(errors, 'error')}; the pages show them.")
