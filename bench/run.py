@@ -7,7 +7,8 @@ run), then times, each as a separate process as a user would run it:
 - a full facttrack build into an empty folder, and Hugo's build of the same pages;
 - a facttrack rebuild with nothing changed (and checks that no file was rewritten:
   same modification time and inode for every file);
-- a facttrack rebuild after one claim changed.
+- a facttrack rebuild after one claim changed, as a command, and in a process that
+  stays up between builds, as `facttrack serve` rebuilds on a save (bench/resident.py).
 
 Wall time is the best of --repeat runs (the machine is shared); peak memory is
 the largest resident set of any process of the build (from wait4), and the peak
@@ -209,6 +210,8 @@ class Results:
     unchanged_untouched: bool
     one_claim: Run
     one_claim_written: int
+    resident: float  # seconds: one claim changed, rebuilt as facttrack serve does
+    resident_written: int
     with_search: Run | None  # a full build with the search index, as `facttrack build` does
 
 
@@ -245,6 +248,7 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
         after = snapshot(workspace.site)
         written = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
         measure(ft)  # back to the original site for the next repeat
+    resident, resident_written = _resident(workspace, repeat)
     return Results(
         n=workspace.n,
         pages=sum(1 for p in workspace.site.rglob("*.html")),
@@ -259,8 +263,29 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
         unchanged_untouched=untouched,
         one_claim=best(one_claim),
         one_claim_written=written,
+        resident=resident,
+        resident_written=resident_written,
         with_search=_with_search(workspace) if search_too else None,
     )
+
+
+def _resident(workspace: Workspace, repeat: int) -> tuple[float, int]:
+    """bench/resident.py in its own process, on a site of its own: (seconds, files written)."""
+    out = workspace.folder / "resident-site"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, "-m", "bench.resident", workspace.data, out, str(repeat)]
+    finished = subprocess.run(
+        [str(part) for part in command],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if finished.returncode != 0:
+        raise SystemExit(f"bench.resident failed:\n{finished.stderr[-3000:]}")
+    seconds, written = finished.stdout.split()
+    shutil.rmtree(out, ignore_errors=True)
+    return float(seconds), int(written)
 
 
 def _with_search(workspace: Workspace) -> Run:
@@ -301,15 +326,18 @@ def table(results: list[Results]) -> str:
         )
     again = (
         "| N claims | no-change rebuild | files touched | one claim changed (share of full) "
-        "| files rewritten | `facttrack check` (with memo) | `facttrack check --no-cache` |"
+        "| files rewritten | one claim changed, `facttrack serve` (share of full) "
+        "| `facttrack check` (with memo) | `facttrack check --no-cache` |"
     )
     lines += ["", again, "|" + "---|" * (again.count("|") - 1)]
     for r in results:
         share = 100 * r.one_claim.seconds / r.facttrack.seconds
+        resident_share = 100 * r.resident / r.facttrack.seconds
         lines.append(
             f"| {r.n:,} | {r.unchanged.seconds:.2f} s "
             f"| {'none' if r.unchanged_untouched else 'SOME'} "
             f"| {r.one_claim.seconds:.2f} s ({share:.1f} %) | {r.one_claim_written} "
+            f"| {r.resident:.2f} s ({resident_share:.1f} %) "
             f"| {r.check.seconds:.2f} s | {r.check_full.seconds:.2f} s |"
         )
     by_n = {r.n: r for r in results}

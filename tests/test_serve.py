@@ -179,7 +179,10 @@ def test_a_save_shows_the_new_pages_then_updates_the_search_index(project):
     try:
         assert preview.search_behind is False  # the first build indexed its pages
         index = (preview.site / "pagefind" / "pagefind-entry.json").read_bytes()
-        rewrite(data / "claims.yaml", CLAIMS_YAML.replace("Holding centres set up", "Holding camps opened"))
+        rewrite(
+            data / "claims.yaml",
+            CLAIMS_YAML.replace("Holding centres set up", "Holding camps opened"),
+        )
         wait_for(lambda: any(line.startswith("Search index updated in ") for line in logged))
         assert re.fullmatch(r"Build 2: OK in \d+\.\d s, serving the site.*", logged[1])
         assert preview.search_behind is False
