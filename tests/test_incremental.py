@@ -252,6 +252,12 @@ def test_a_warm_rebuild_then_its_search_update_is_byte_identical_to_a_clean_buil
     again = build(Options(data=data, out=out, jobs=1, reindex=False), warm)
     assert again.ok and not again.search_stale and again.written is not None
     assert again.written.written == 0 and tree_bytes(out) == clean
+    assert warm.texts is not None  # the downloads were made in this process
+    replace_once(data / file, new, old)  # and back: built from what the warm build kept
+    back = build(Options(data=data, out=out, jobs=1, reindex=False), warm)
+    assert back.ok and back.search_stale
+    search.update_index(out)
+    assert tree_bytes(out) == clean_build(data, tmp_path / "clean-again")
 
 
 def test_a_warm_rebuild_without_an_index_yet_builds_one(data, tmp_path):

@@ -51,6 +51,7 @@ class Warm:
 
     memo: memo.Memo | None = None  # the latest check's
     pages: cache.Previous | None = None  # the page cache of the latest build's site
+    texts: opendata.ClaimTexts | None = None  # the claims' texts in its downloads
 
 
 @dataclass
@@ -224,7 +225,7 @@ def _write(
     with step("fingerprint the pages"):
         plan = _plan(renderer, pages, options, records, warm.pages if warm else None)
     # done beside the pages, on every core: the downloads, and the memo for the next check
-    tasks: list[Task] = [partial(_downloads, renderer.derived, records, options)]
+    tasks: list[Task] = [partial(_downloads, renderer.derived, records, options, warm)]
     if checked is not None:
         tasks.append(partial(_save_memo, options.data, checked))
     if plan.nothing_changed:  # write nothing, so that nothing is uploaded again
@@ -272,17 +273,22 @@ def _write(
 
 
 def _downloads(
-    derived: Derived, records: memo.Digests | None, options: Options
+    derived: Derived, records: memo.Digests | None, options: Options, warm: Warm | None
 ) -> list[tuple[str, bytes]]:
-    """A task beside the pages: the downloads, each claim's texts kept for the next build."""
+    """A task beside the pages: the downloads, each claim's texts kept for the next build
+    (in `warm` too, when this runs in the caller's process)."""
     if records is None or not options.cache:
         return list(opendata.files(derived))
     store = cache.cache_file(options.out).with_suffix(".downloads.pickle")
-    texts = opendata.ClaimTexts.load(
-        store, opendata.ClaimTexts.keys_of(derived.linked.data, records)
-    )
+    keys = opendata.ClaimTexts.keys_of(derived.linked.data, records)
+    if warm is not None and warm.texts is not None:
+        texts = opendata.ClaimTexts(keys, warm.texts.current)
+    else:
+        texts = opendata.ClaimTexts.load(store, keys)
     files = list(opendata.files(derived, texts))
     texts.save(store)
+    if warm is not None:  # a forked worker's copy is lost with it: harmless
+        warm.texts = texts
     return files
 
 

@@ -55,22 +55,35 @@ class Fingerprints:
         self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
 
     def of(self, value: Any) -> bytes:
-        digest = self._digests.get(id(value))
-        if digest is not None:
+        if type(value) is tuple:  # most calls: the groups of records pages share
+            digest = self._digests.get(id(value))
+            if digest is None:
+                records, of = self._records, self.of
+                parts = []
+                for item in value:  # mostly records: their digests looked up here
+                    kind = _KINDS.get(type(item))
+                    found = records.get((kind, item.id)) if kind is not None else None
+                    parts.append(of(item) if found is None else found)
+                digest = _digest(b"".join(parts))
+                self._keep(value, digest)
             return digest
         kind = _KINDS.get(type(value))
-        if type(value) is tuple:  # most calls: the groups of records pages share
-            of = self.of
-            digest = _digest(b"".join([of(item) for item in value]))
-        elif kind is not None and (kind, value.id) in self._records:
-            digest = self._records[kind, value.id]
-        elif isinstance(value, Dataset) and self._records:
-            digest = self._dataset(value)
-        else:  # a frozen dataclass of plain values: its pickle is its content
-            digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        self._digests[id(value)] = digest
-        self._alive.append(value)
+        if kind is not None:
+            digest = self._records.get((kind, value.id))
+            if digest is not None:  # a record the check digested: nothing to keep
+                return digest
+        digest = self._digests.get(id(value))
+        if digest is None:
+            if isinstance(value, Dataset) and self._records:
+                digest = self._dataset(value)
+            else:  # a frozen dataclass of plain values: its pickle is its content
+                digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._keep(value, digest)
         return digest
+
+    def _keep(self, value: Any, digest: bytes) -> None:
+        self._digests[id(value)] = digest
+        self._alive.append(value)  # so that its id() is not reused
 
     def _dataset(self, data: Dataset) -> bytes:
         """Every record, in the order the files have them, and the site's own fields."""

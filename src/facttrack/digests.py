@@ -3,6 +3,7 @@ written by other code is never used)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ def digest(*parts: str | bytes) -> bytes:
     return hasher.digest()
 
 
+@functools.cache  # the code running: read once per process, even if the files change
 def code_key() -> bytes:
     """facttrack's own source files and the Python running them."""
     hasher = hashlib.blake2b(digest_size=16)

@@ -237,6 +237,7 @@ class Renderer:
         self._site_summary = jinja2.filters.do_truncate(self.env, description, 200)
         self.history = history or History(available=False, reason="not read for this build")
         self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
+        self._claim_groups: dict[str, tuple[Any, ...]] = {}  # claim id -> _claim_shown's
 
     # -- page kinds ---------------------------------------------------------
 
@@ -468,16 +469,17 @@ class Renderer:
 
     def _claim_shown(self, claim: Claim) -> tuple[Any, ...]:
         # one tuple per claim, shared by every group it is in: digested once (cache.py)
-        key = f"claim {claim.id}"  # ids of different kinds may coincide
-        if key not in self._groups:
+        shown = self._claim_groups.get(claim.id)
+        if shown is None:
             data = self.data
-            self._groups[key] = (
+            shown = (
                 claim,
                 data.figures[claim.figure],
                 data.speakers[claim.speaker],
                 data.sources[claim.source],
             )
-        return self._groups[key]
+            self._claim_groups[claim.id] = shown
+        return shown
 
     def _shown_with_figure(self, figure_id: str) -> tuple[Any, ...]:
         """A figure with its claims, as its page and its claims' pages show them."""
