@@ -371,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--repeat", type=int, default=0, help="runs per timing (default: 3, 1 for N > 10,000)"
+        "--repeat", type=int, default=0, help="runs per timing (default: 3, 2 for N > 10,000)"
     )
     parser.add_argument(
         "--search-up-to",
@@ -386,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     results = []
     for n in (int(size.replace("_", "")) for size in args.sizes.split(",")):
         workspace = prepare(n, args.seed)
-        repeat = args.repeat or (3 if n <= 10_000 else 1)
+        repeat = args.repeat or (3 if n <= 10_000 else 2)
         print(f"N={n:,}: timing ({repeat} run(s) each)...", flush=True)
         results.append(bench(workspace, repeat, search_too=n <= args.search_up_to))
         print(table(results[-1:]), flush=True)
