@@ -10,7 +10,8 @@ run), then times, each as a separate process as a user would run it:
 - a facttrack rebuild after one claim changed, as a command, and in a process that
   stays up between builds, as `facttrack serve` rebuilds on a save (bench/resident.py).
 
-Wall time is the best of --repeat runs (the machine is shared); peak memory is
+Each run starts with the disk synced, so that no run pays for the previous one's
+writes. Wall time is the best of --repeat runs (the machine is shared); peak memory is
 the largest resident set of any process of the build (from wait4), and the peak
 proportional set size of the build's whole process tree (pages shared by forked
 workers counted once), sampled every 20 ms from /proc.
@@ -87,6 +88,7 @@ def _tree_memory(root: int) -> int:
 def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
     """Run a command to completion; its wall time and peak memory. Fails loudly."""
     log = OUT / "last-command.log"
+    os.sync()  # the previous run's writes reach the disk now, not during this one
     with log.open("wb") as output:
         start = time.perf_counter()
         process = subprocess.Popen(

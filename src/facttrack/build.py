@@ -47,11 +47,13 @@ class Options:
 @dataclass
 class Warm:
     """What a long-running caller (facttrack serve) keeps from one build to the next,
-    so that the next one does not read it back from .facttrack-cache/."""
+    so that the next one does not read it back from .facttrack-cache/. The caller owns
+    the output folder: nothing else writes there between its builds, so the files of
+    the pages kept are not looked at again."""
 
     memo: memo.Memo | None = None  # the latest check's
     pages: cache.Previous | None = None  # the page cache of the latest build's site
-    texts: opendata.ClaimTexts | None = None  # the claims' texts in its downloads
+    texts: opendata.RecordTexts | None = None  # the records' texts in its downloads
 
 
 @dataclass
@@ -203,7 +205,7 @@ def _plan(
     )
     fingerprints = cache.page_fingerprints(pages, key, records)
     previous = kept if kept is not None else cache.load(options.out)
-    keep = cache.reusable(fingerprints, previous, options.out)
+    keep = cache.reusable(fingerprints, previous, options.out, look=kept is None)
     same = len(keep) == len(pages) == len(previous.pages)
     same = same and same_files(renderer.static_files(), options.out)
     return _Plan(fingerprints, keep, previous, nothing_changed=same)
@@ -280,11 +282,11 @@ def _downloads(
     if records is None or not options.cache:
         return list(opendata.files(derived))
     store = cache.cache_file(options.out).with_suffix(".downloads.pickle")
-    keys = opendata.ClaimTexts.keys_of(derived.linked.data, records)
+    keys = opendata.RecordTexts.keys_of(derived.linked.data, records)
     if warm is not None and warm.texts is not None:
-        texts = opendata.ClaimTexts(keys, warm.texts.current)
+        texts = opendata.RecordTexts(keys, warm.texts.current)
     else:
-        texts = opendata.ClaimTexts.load(store, keys)
+        texts = opendata.RecordTexts.load(store, keys)
     files = list(opendata.files(derived, texts))
     texts.save(store)
     if warm is not None:  # a forked worker's copy is lost with it: harmless

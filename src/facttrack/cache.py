@@ -204,13 +204,17 @@ def page_fingerprints(
     return result
 
 
-def reusable(fingerprints: dict[str, str], previous: Previous, out: Path) -> set[str]:
-    """The pages whose file in `out` the previous build wrote from the same inputs."""
+def reusable(
+    fingerprints: dict[str, str], previous: Previous, out: Path, look: bool = True
+) -> set[str]:
+    """The pages whose file in `out` the previous build wrote from the same inputs.
+    `look=False`: the caller knows that nothing else wrote to `out` since, so the
+    files are not looked at."""
     folder = str(out)
     return {
         path
         for path, fingerprint in fingerprints.items()
         if (entry := previous.pages.get(path)) is not None
         and entry.fingerprint == fingerprint
-        and still_there(entry, os.path.join(folder, path))
+        and (not look or still_there(entry, os.path.join(folder, path)))
     }

@@ -13,7 +13,7 @@ import math
 import operator
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from .consistency import Consistency, RelationCheck
 from .derive import Derived
 from .digests import code_key
 from .memo import REWRITE_SHARE
-from .model import Claim, Dataset
+from .model import Claim, Dataset, Event, Figure, Source, Speaker
 
 DATA_DIR = "data"
 JSON_PATH = f"{DATA_DIR}/claims.json"
@@ -109,61 +109,82 @@ def _site(data: Dataset) -> dict[str, Any]:
     return {"title": data.title, "description": data.description or None, "url": data.url}
 
 
-def document(derived: Derived, claims: list[Any] | None = None) -> dict[str, Any]:
+def _figure_record(f: Figure) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "label": f.label,
+        "unit": f.unit,
+        "kind": f.kind,
+        "description": f.description,
+        "key": f.key,
+        "counting_from": _optional(f.counting_from),
+    }
+
+
+def _speaker_record(s: Speaker) -> dict[str, Any]:
+    return {"id": s.id, "name": s.name, "role": s.role, "affiliation": s.affiliation}
+
+
+def _source_record(s: Source) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "published": s.published.iso(),
+        "kind": s.kind,
+        "url": s.url,
+        "retrieved": _optional(s.retrieved),
+        "note": s.note,
+        "page": f"sources/{s.id}.html",
+    }
+
+
+def _event_record(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "date": e.date.iso(),
+        "title": e.title,
+        "source": e.source,
+        "quote": e.quote,
+        "speaker": e.speaker,
+        "note": e.note,
+    }
+
+
+_RECORDS: tuple[tuple[str, str, Callable[[Any], dict[str, Any]]], ...] = (
+    ("figures", "figure", _figure_record),
+    ("speakers", "speaker", _speaker_record),
+    ("sources", "source", _source_record),
+)
+
+
+def document(
+    derived: Derived, claims: list[Any] | None = None, texts: RecordTexts | None = None
+) -> dict[str, Any]:
     """Everything the site shows, as one JSON document (the shape of SCHEMA).
-    `claims`: the claims' records, when they are at hand (encoded, say)."""
+    `claims`: the claims' records, when they are at hand (encoded, say); `texts`:
+    where the other records' encoded texts are kept."""
     data = derived.linked.data
     if claims is None:
         claims = [
             claim_record(derived, c) for c in sorted(data.claims.values(), key=lambda c: c.id)
         ]
-    return {
-        "site": _site(data),
-        "figures": [
-            {
-                "id": f.id,
-                "label": f.label,
-                "unit": f.unit,
-                "kind": f.kind,
-                "description": f.description,
-                "key": f.key,
-                "counting_from": _optional(f.counting_from),
-            }
-            for f in sorted(data.figures.values(), key=lambda f: f.id)
-        ],
-        "speakers": [
-            {"id": s.id, "name": s.name, "role": s.role, "affiliation": s.affiliation}
-            for s in sorted(data.speakers.values(), key=lambda s: s.id)
-        ],
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "publisher": s.publisher,
-                "published": s.published.iso(),
-                "kind": s.kind,
-                "url": s.url,
-                "retrieved": _optional(s.retrieved),
-                "note": s.note,
-                "page": f"sources/{s.id}.html",
-            }
-            for s in sorted(data.sources.values(), key=lambda s: s.id)
-        ],
-        "claims": claims,
-        "events": [
-            {
-                "id": e.id,
-                "date": e.date.iso(),
-                "title": e.title,
-                "source": e.source,
-                "quote": e.quote,
-                "speaker": e.speaker,
-                "note": e.note,
-            }
-            for e in sorted(data.events.values(), key=lambda e: e.id)
-        ],
-        "checks": _checks(derived.consistency),
-    }
+
+    def records(
+        kind: str, values: Iterable[Any], make: Callable[[Any], dict[str, Any]]
+    ) -> list[Any]:
+        ordered = sorted(values, key=lambda record: record.id)
+        if texts is None:
+            return [make(record) for record in ordered]
+        return [texts.record(kind, record, make) for record in ordered]
+
+    result: dict[str, Any] = {"site": _site(data)}
+    for name, kind, make in _RECORDS:
+        result[name] = records(kind, getattr(data, name).values(), make)
+    result["claims"] = claims
+    result["events"] = records("event", data.events.values(), _event_record)
+    result["checks"] = _checks(derived.consistency)
+    return result
 
 
 _CSV_VALUES = operator.itemgetter(*CSV_COLUMNS)
@@ -252,48 +273,68 @@ def json_text(value: Any, indent: int = 2, depth: int = 0) -> str:
     return encode(value, step * depth)
 
 
-class ClaimTexts:
-    """Each claim's text in claims.json and its line in the CSVs, kept from one build
-    to the next: a claim whose key (the digests of it and of the records it names,
-    see keys_of) did not change is not encoded again. A store written by other code
-    of facttrack is not used."""
+class RecordTexts:
+    """Each record's text in claims.json (and a claim's line in the CSVs), kept from
+    one build to the next: a record whose key (its digest, and for a claim those of
+    the records it names, see keys_of) did not change is not encoded again. A store
+    written by other code of facttrack is not used."""
 
     def __init__(
         self,
-        keys: dict[str, bytes] | None = None,
+        keys: dict[tuple[str, str], bytes] | None = None,
         previous: dict[bytes, tuple[str, str]] | None = None,
     ) -> None:
         self.keys = keys or {}
         self.previous = previous or {}
         self.current: dict[bytes, tuple[str, str]] = {}
-        self.encoded = 0  # claims encoded, not taken from the previous build
+        self.encoded = 0  # records encoded, not taken from the previous build
 
-    def of(self, derived: Derived, claim: Claim) -> tuple[str, str]:
-        key = self.keys.get(claim.id)
+    def claim(self, derived: Derived, claim: Claim) -> tuple[str, str]:
+        """The claim's JSON text and CSV line."""
+        key = self.keys.get(("claim", claim.id))
         texts = self.previous.get(key) if key is not None else None
         if texts is None:
             record = claim_record(derived, claim)
             line = csv.writer(_Echo()).writerow(_csv_row(derived.linked.data, record))
-            texts = (json_text(record, depth=2), line)  # claims.json's claims are 2 deep
+            texts = (json_text(record, depth=2), line)  # claims.json's records are 2 deep
             self.encoded += 1
         if key is not None:
             self.current[key] = texts
         return texts
 
+    def record(self, kind: str, record: Any, make: Callable[[Any], dict[str, Any]]) -> Encoded:
+        """A figure's, speaker's, source's or event's JSON text; `make` its record."""
+        key = self.keys.get((kind, record.id))
+        texts = self.previous.get(key) if key is not None else None
+        if texts is None:
+            texts = (json_text(make(record), depth=2), "")
+            self.encoded += 1
+        if key is not None:
+            self.current[key] = texts
+        return Encoded(texts[0])
+
     @staticmethod
-    def keys_of(data: Dataset, digests: dict[tuple[str, str], bytes]) -> dict[str, bytes]:
-        """claim id -> the digests of what its texts show: it, its figure, speaker and
-        source (see memo.Digests), one after the other."""
-        return {
-            claim.id: digests["claim", claim.id]
+    def keys_of(
+        data: Dataset, digests: dict[tuple[str, str], bytes]
+    ) -> dict[tuple[str, str], bytes]:
+        """(kind, id) -> the digests of what the record's texts show (see memo.Digests):
+        a claim's with its figure's, speaker's and source's, one after the other."""
+        keys = {
+            ("claim", claim.id): digests["claim", claim.id]
             + digests["figure", claim.figure]
             + digests["speaker", claim.speaker]
             + digests["source", claim.source]
             for claim in data.claims.values()
         }
+        for kind, records in (
+            ("figure", data.figures), ("speaker", data.speakers),
+            ("source", data.sources), ("event", data.events),
+        ):  # fmt: skip
+            keys.update(((kind, i), kind.encode() + digests[kind, i]) for i in records)
+        return keys
 
     @classmethod
-    def load(cls, store: Path, keys: dict[str, bytes]) -> ClaimTexts:
+    def load(cls, store: Path, keys: dict[tuple[str, str], bytes]) -> RecordTexts:
         try:
             code, previous = pickle.loads(store.read_bytes())
         except Exception:  # none yet, or damaged: every claim is encoded
@@ -317,13 +358,13 @@ class ClaimTexts:
             temporary.unlink(missing_ok=True)
 
 
-def files(derived: Derived, texts: ClaimTexts | None = None) -> Iterator[tuple[str, bytes]]:
-    """(path, content) of every download; `texts` may hold claims' texts already."""
+def files(derived: Derived, texts: RecordTexts | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path, content) of every download; `texts` may hold records' texts already."""
     data = derived.linked.data
-    texts = texts or ClaimTexts()
+    texts = texts or RecordTexts()
     claims = sorted(data.claims.values(), key=lambda c: c.id)
-    encoded = [texts.of(derived, claim) for claim in claims]
-    claims_document = document(derived, [Encoded(json) for json, _ in encoded])
+    encoded = [texts.claim(derived, claim) for claim in claims]
+    claims_document = document(derived, [Encoded(json) for json, _ in encoded], texts)
     yield JSON_PATH, _json_bytes(claims_document)
     yield SCHEMA_PATH, _json_bytes(schema(data.url))
     # From the records claims.json holds (in id order), so the CSVs cannot disagree with it.
