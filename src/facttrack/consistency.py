@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import formatting
+from .dates import PartialDate
 from .errors import Problems
 from .intervals import Interval, claim_interval
 from .model import Claim, Figure, Linked, Relation
@@ -330,13 +331,24 @@ def _sum(intervals: Iterable[Interval]) -> Interval:
 # -- conflicts and decreasing series --------------------------------------------
 
 
-def _period(claim: Claim) -> tuple[int, int]:
-    """The as-of date as a span of days (a month spans its days): ordinals."""
-    return claim.as_of.first_day().toordinal(), claim.as_of.last_day().toordinal()
+Periods = dict[PartialDate, tuple[int, int]]  # as-of date -> its span of days, once each
+
+
+def _periods(claims: list[Claim], known: Periods) -> dict[str, tuple[int, int]]:
+    """Claim id -> its as-of date as a span of days (a month spans its days): ordinals.
+    `known` has the dates worked out already (many claims share one)."""
+    result = {}
+    for claim in claims:
+        span = known.get(claim.as_of)
+        if span is None:
+            span = claim.as_of.first_day().toordinal(), claim.as_of.last_day().toordinal()
+            known[claim.as_of] = span
+        result[claim.id] = span
+    return result
 
 
 def conflicts(
-    figure_id: str, claims: list[Claim], intervals: dict[str, Interval]
+    figure_id: str, claims: list[Claim], intervals: dict[str, Interval], known: Periods
 ) -> list[Conflict]:
     """Pairs of same-unit claims whose dates overlap but whose intervals do not.
 
@@ -345,7 +357,7 @@ def conflicts(
     """
     found: list[Conflict] = []
     by_unit: dict[str, list[Claim]] = defaultdict(list)
-    period = {claim.id: _period(claim) for claim in claims}
+    period = _periods(claims, known)
     for claim in claims:
         by_unit[claim.unit].append(claim)
     for group in by_unit.values():
@@ -364,11 +376,11 @@ def conflicts(
 
 
 def decreases(
-    figure: Figure, claims: list[Claim], intervals: dict[str, Interval]
+    figure: Figure, claims: list[Claim], intervals: dict[str, Interval], known: Periods
 ) -> list[Decrease]:
     """Claims lower than the highest earlier claim (dates not overlapping) of a running total."""
     found: list[Decrease] = []
-    period = {claim.id: _period(claim) for claim in claims}
+    period = _periods(claims, known)
     by_start = sorted(claims, key=lambda c: (period[c.id][0], c.id))
     by_end = sorted(claims, key=lambda c: (period[c.id][1], c.id))
     highest: Claim | None = None  # the earlier claim with the highest lower bound so far
@@ -423,13 +435,14 @@ def check_consistency(
     found_conflicts: list[Conflict] = []
     found_decreases: list[Decrease] = []
     checked: set[str] = set()
+    periods: Periods = {}
     for figure_id, figure in sorted(data.figures.items()):
         claims = by_figure.get(figure_id, [])
-        found_conflicts += conflicts(figure_id, claims, intervals)
+        found_conflicts += conflicts(figure_id, claims, intervals, periods)
         if is_running_total(figure):
             checked.add(figure_id)
             counted = [c for c in claims if c.unit == figure.unit]
-            found_decreases += decreases(figure, counted, intervals)
+            found_decreases += decreases(figure, counted, intervals, periods)
     return Consistency(
         intervals=intervals,
         relations=relations,
