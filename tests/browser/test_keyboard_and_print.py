@@ -10,7 +10,10 @@ import pytest
 
 from browsing import OUTPUT, OVERFLOWING, WIDTHS
 
-FOCUSED = """() => {
+# Measured after the next frame: a busy machine may not have laid out and scrolled
+# to the newly focused element yet when the key press returns.
+FOCUSED = """async () => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const element = document.activeElement;
   const style = getComputedStyle(element);
   const box = element.getBoundingClientRect();
