@@ -32,7 +32,7 @@ class DateError(ValueError):
     """The text is not a real date in one of the accepted forms."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date known to the year, the month or the day."""
 

@@ -37,7 +37,7 @@ _SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_00
 _DIGITS_RE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?(bn|mn|m|k)?(?![\w])", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interval:
     """A closed interval of values; either end may be infinite."""
 

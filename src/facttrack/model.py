@@ -10,7 +10,7 @@ QUALIFIERS = ("exact", "about", "over", "under", "at least", "up to", "as many a
 FIGURE_KINDS = ("cumulative", "stock", "target", "amount", "count")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a record or field is written: file, 1-based line and column."""
 
@@ -40,7 +40,7 @@ def _wrote(positions: Positions, name: str) -> bool:
     return name in positions[::3]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     title: str
@@ -55,7 +55,7 @@ class Source:
     text_line: int = 1  # line of the file on which the text starts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Speaker:
     id: str
     name: str
@@ -64,7 +64,7 @@ class Speaker:
     location: Location = field(default_factory=lambda: Location(""))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     id: str
     label: str
@@ -76,7 +76,7 @@ class Figure:
     location: Location = field(default_factory=lambda: Location(""))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     figure: str
@@ -107,7 +107,7 @@ class Claim:
         return _wrote(self.positions, name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     date: PartialDate
@@ -126,7 +126,7 @@ class Event:
 RELATION_TYPES = ("sum", "difference", "ratio", "percent")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """An editor's statement that some claims should agree arithmetically.
 
@@ -157,7 +157,7 @@ class Relation:
         return (*self.parts, *(claim_id for claim_id in single if claim_id is not None))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dataset:
     """Everything the editors wrote, validated: the output of validate."""
 
@@ -172,7 +172,7 @@ class Dataset:
     url: str | None = None  # site.url: where the site is published, without a trailing /
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A passage of a source text: [start, end) character offsets."""
 
@@ -180,7 +180,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """Where a claim's or event's quote sits in its source, and its number."""
 
@@ -191,7 +191,7 @@ class Anchor:
     occurrences: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Linked:
     """The dataset with every quote anchored: the output of link."""
 
