@@ -277,8 +277,8 @@ def _write(
 def _downloads(
     derived: Derived, records: memo.Digests | None, options: Options, warm: Warm | None
 ) -> list[tuple[str, bytes]]:
-    """A task beside the pages: the downloads, each claim's texts kept for the next build
-    (in `warm` too, when this runs in the caller's process)."""
+    """A task beside the pages: the downloads, each record's texts kept for the next
+    build (in `warm` too, when this runs in the caller's process)."""
     if records is None or not options.cache:
         return list(opendata.files(derived))
     store = cache.cache_file(options.out).with_suffix(".downloads.pickle")

@@ -151,13 +151,6 @@ def _event_record(e: Event) -> dict[str, Any]:
     }
 
 
-_RECORDS: tuple[tuple[str, str, Callable[[Any], dict[str, Any]]], ...] = (
-    ("figures", "figure", _figure_record),
-    ("speakers", "speaker", _speaker_record),
-    ("sources", "source", _source_record),
-)
-
-
 def document(
     derived: Derived, claims: list[Any] | None = None, texts: RecordTexts | None = None
 ) -> dict[str, Any]:
@@ -178,13 +171,15 @@ def document(
             return [make(record) for record in ordered]
         return [texts.record(kind, record, make) for record in ordered]
 
-    result: dict[str, Any] = {"site": _site(data)}
-    for name, kind, make in _RECORDS:
-        result[name] = records(kind, getattr(data, name).values(), make)
-    result["claims"] = claims
-    result["events"] = records("event", data.events.values(), _event_record)
-    result["checks"] = _checks(derived.consistency)
-    return result
+    return {
+        "site": _site(data),
+        "figures": records("figure", data.figures.values(), _figure_record),
+        "speakers": records("speaker", data.speakers.values(), _speaker_record),
+        "sources": records("source", data.sources.values(), _source_record),
+        "claims": claims,
+        "events": records("event", data.events.values(), _event_record),
+        "checks": _checks(derived.consistency),
+    }
 
 
 _CSV_VALUES = operator.itemgetter(*CSV_COLUMNS)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .reproducible import BundleFormatError, reproducible_bundle
+from .write import swap_folder
 
 BUNDLE_DIR = "pagefind"  # where the bundle lives in the site; search.js loads it from here
 
@@ -103,19 +104,14 @@ def update_index(site: Path) -> None:
     bundle is written beside the old one first; then the two folders swap."""
     bundle = folder_bundle(site)
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
-    retired = fresh.with_name(fresh.name.replace("-new-", "-old-"))
     try:
         for path, content in bundle:
             target = fresh.joinpath(*PurePosixPath(path).parts[1:])
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        current = site / BUNDLE_DIR
-        if current.is_dir():
-            current.rename(retired)
-        fresh.rename(current)
+        swap_folder(fresh, site / BUNDLE_DIR)
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)  # left only when the swap failed
 
 
 def _run_pagefind(executable: Path, site: Path, bundle: Path) -> None:

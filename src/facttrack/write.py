@@ -140,13 +140,13 @@ class Staging:
         if self.patch:
             _patch(self.folder, self.out, paths, previous)
         else:
-            _swap(self.folder, self.out)
+            swap_folder(self.folder, self.out)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _swap(staging: Path, out: Path) -> None:
+def swap_folder(staging: Path, out: Path) -> None:
     """Put the staging folder in place of out; the old one is removed afterwards."""
     if not out.exists():
         staging.rename(out)
