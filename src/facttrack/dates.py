@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .frozen import pickled_by_fields
+
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 MONTH_NAMES = [
     "",
@@ -32,6 +34,7 @@ class DateError(ValueError):
     """The text is not a real date in one of the accepted forms."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date known to the year, the month or the day."""

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .frozen import pickled_by_fields
 from .model import Claim
 
 # "about" allows this fraction either side of the value, or the rounding of the
@@ -37,6 +38,7 @@ _SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_00
 _DIGITS_RE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?(bn|mn|m|k)?(?![\w])", re.IGNORECASE)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Interval:
     """A closed interval of values; either end may be infinite."""

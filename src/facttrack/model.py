@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .dates import PartialDate
+from .frozen import pickled_by_fields
 
 QUALIFIERS = ("exact", "about", "over", "under", "at least", "up to", "as many as")
 FIGURE_KINDS = ("cumulative", "stock", "target", "amount", "count")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a record or field is written: file, 1-based line and column."""
@@ -40,6 +42,7 @@ def _wrote(positions: Positions, name: str) -> bool:
     return name in positions[::3]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     id: str
@@ -55,6 +58,7 @@ class Source:
     text_line: int = 1  # line of the file on which the text starts
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Speaker:
     id: str
@@ -64,6 +68,7 @@ class Speaker:
     location: Location = field(default_factory=lambda: Location(""))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Figure:
     id: str
@@ -76,6 +81,7 @@ class Figure:
     location: Location = field(default_factory=lambda: Location(""))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: str
@@ -107,6 +113,7 @@ class Claim:
         return _wrote(self.positions, name)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Event:
     id: str
@@ -126,6 +133,7 @@ class Event:
 RELATION_TYPES = ("sum", "difference", "ratio", "percent")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Relation:
     """An editor's statement that some claims should agree arithmetically.
@@ -157,6 +165,7 @@ class Relation:
         return (*self.parts, *(claim_id for claim_id in single if claim_id is not None))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Dataset:
     """Everything the editors wrote, validated: the output of validate."""
@@ -172,6 +181,7 @@ class Dataset:
     url: str | None = None  # site.url: where the site is published, without a trailing /
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     """A passage of a source text: [start, end) character offsets."""
@@ -180,6 +190,7 @@ class Span:
     end: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Anchor:
     """Where a claim's or event's quote sits in its source, and its number."""
@@ -191,6 +202,7 @@ class Anchor:
     occurrences: int = 1
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Linked:
     """The dataset with every quote anchored: the output of link."""

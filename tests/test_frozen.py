@@ -1,0 +1,81 @@
+"""Records pickle as their class and field values (frozen.pickled_by_fields)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pickle
+import pkgutil
+
+import pytest
+
+import facttrack
+from facttrack.build import Options, check
+from facttrack.dates import PartialDate
+from facttrack.frozen import pickled_by_fields
+from facttrack.model import Location
+from helpers import ROOT
+
+
+def _slotted_frozen_dataclasses() -> list[type]:
+    found = []
+    for module_info in pkgutil.iter_modules(facttrack.__path__):
+        if module_info.name == "__main__":  # runs the command line
+            continue
+        module = importlib.import_module(f"facttrack.{module_info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and value.__module__ == module.__name__
+                and dataclasses.is_dataclass(value)
+                and "__slots__" in vars(value)
+                and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+            ):
+                found.append(value)
+    return found
+
+
+def test_every_slotted_frozen_record_pickles_by_fields() -> None:
+    # Without it such a record unpickles through dataclasses' slow __setstate__.
+    records = _slotted_frozen_dataclasses()
+    assert Location in records and PartialDate in records
+    missing = [cls.__name__ for cls in records if "__reduce__" not in vars(cls)]
+    assert missing == []
+
+
+def test_the_real_data_round_trips_through_pickle() -> None:
+    derived = check(Options(data=ROOT / "data", cache=False)).derived
+    assert derived is not None
+    linked = derived.linked
+    again = pickle.loads(pickle.dumps(linked, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == linked
+    claim = next(iter(linked.data.claims.values()))
+    copy = again.data.claims[claim.id]
+    assert type(copy) is type(claim)
+    for field in dataclasses.fields(claim):
+        assert getattr(copy, field.name) == getattr(claim, field.name), field.name
+
+
+def test_a_record_pickles_as_its_class_and_values() -> None:
+    location = Location("data/claims.yaml", 12, 5)
+    assert location.__reduce__() == (Location, ("data/claims.yaml", 12, 5))
+    assert pickle.loads(pickle.dumps(location)) == location
+
+
+def test_a_record_of_one_field_pickles_as_a_tuple_of_one() -> None:
+    @pickled_by_fields
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class One:
+        value: int
+
+    assert One(3).__reduce__() == (One, (3,))
+
+
+def test_fields_outside_init_are_refused() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived:
+        value: int
+        twice: int = dataclasses.field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="every field must be an __init__ argument"):
+        pickled_by_fields(Derived)
