@@ -14,13 +14,15 @@ Each run starts with the disk synced, so that no run pays for the previous one's
 writes. Wall time is the best of --repeat runs (the machine is shared); peak memory is
 the largest resident set of any process of the build (from wait4), and the peak
 proportional set size of the build's whole process tree (pages shared by forked
-workers counted once), sampled every 20 ms from /proc.
+workers counted once), sampled from /proc: every 20 ms in a build of its own run
+for its memory, rarely in the timed runs, which the sampling would slow down.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import platform
 import shutil
@@ -38,6 +40,7 @@ from .hugo_site import write_hugo_site
 OUT = Path(__file__).resolve().parent / "out"
 GENERATOR_VERSION = 4  # bump when bench/generate.py, bench/hugo_site.py or bench/hugo/ change
 FACTTRACK = [sys.executable, "-m", "facttrack"]
+SAMPLE_EVERY = 0.02  # seconds between memory samples, at least
 
 
 def hugo_binary() -> Path:
@@ -85,8 +88,9 @@ def _tree_memory(root: int) -> int:
     return total
 
 
-def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
-    """Run a command to completion; its wall time and peak memory. Fails loudly."""
+def measure(command: Sequence[str | Path], cwd: Path | None = None, dense: bool = False) -> Run:
+    """Run a command to completion; its wall time and peak memory. Fails loudly.
+    `dense`: a run for its memory, sampled often (its time is slowed by the sampling)."""
     log = OUT / "last-command.log"
     os.sync()  # the previous run's writes reach the disk now, not during this one
     with log.open("wb") as output:
@@ -98,9 +102,18 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
         done = threading.Event()
 
         def sample() -> None:
+            # Reading smaps_rollup walks the process's page tables: 12 ms for 1.4 GiB.
+            # Sampled every 20 ms, that took a third of a core from a 100,000-claim
+            # build (and more from Hugo's 6 GiB). A timed run makes the pause grow
+            # with each sample's cost, so that the sampler never takes more than 5 %
+            # of a core; a memory run (dense) samples every 20 ms, not to miss a peak.
             nonlocal peak
-            while not done.wait(0.02):
+            pause = SAMPLE_EVERY
+            while not done.wait(pause):
+                started = time.perf_counter()
                 peak = max(peak, _tree_memory(process.pid))
+                if not dense:
+                    pause = max(SAMPLE_EVERY, 20 * (time.perf_counter() - started))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -113,6 +126,11 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
         raise SystemExit(f"{' '.join(map(str, command))} failed:\n{log.read_text()[-3000:]}")
     max_rss = usage.ru_maxrss * 1024  # KiB on Linux
     return Run(seconds, usage.ru_utime + usage.ru_stime, max_rss, peak)
+
+
+def _memory_only(run: Run) -> Run:
+    """A run that counts for its peak memory only, among timed ones (see best)."""
+    return Run(math.inf, math.inf, run.max_rss, run.tree_rss)
 
 
 def best(runs: list[Run]) -> Run:
@@ -226,7 +244,9 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     measure(check_command)  # leaves the memo (sources changed in the last seconds are
     measure(check_command)  # not trusted on their stat: the second writes it again)
     check = best([measure(check_command) for _ in range(repeat)])
-    full, hugo = [], []
+    workspace.clean_facttrack()
+    full = [_memory_only(measure(ft, dense=True))]  # its peak memory; not its time
+    hugo = []
     for _ in range(repeat):  # alternating, so that both see the same load
         workspace.clean_facttrack()
         full.append(measure(ft))
