@@ -51,25 +51,32 @@ class Fingerprints:
 
     def __init__(self, records: Digests | None = None) -> None:
         self._records = records or {}
+        # type -> {record id -> digest}: looked up by the record's own id string, not by
+        # a (kind, id) tuple made and hashed for each of millions of lookups
+        self._by_type: dict[type, dict[str, bytes]] = {cls: {} for cls in _KINDS}
+        kinds = {kind: self._by_type[cls] for cls, kind in _KINDS.items()}
+        for (kind, record_id), digest in self._records.items():
+            kinds[kind][record_id] = digest
         self._digests: dict[int, bytes] = {}
         self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
 
     def of(self, value: Any) -> bytes:
+        by_type = self._by_type
         if type(value) is tuple:  # most calls: the groups of records pages share
             digest = self._digests.get(id(value))
             if digest is None:
-                records, of = self._records, self.of
+                of = self.of
                 parts = []
                 for item in value:  # mostly records: their digests looked up here
-                    kind = _KINDS.get(type(item))
-                    found = records.get((kind, item.id)) if kind is not None else None
+                    table = by_type.get(type(item))
+                    found = table.get(item.id) if table is not None else None
                     parts.append(of(item) if found is None else found)
                 digest = _digest(b"".join(parts))
                 self._keep(value, digest)
             return digest
-        kind = _KINDS.get(type(value))
-        if kind is not None:
-            digest = self._records.get((kind, value.id))
+        table = by_type.get(type(value))
+        if table is not None:
+            digest = table.get(value.id)
             if digest is not None:  # a record the check digested: nothing to keep
                 return digest
         digest = self._digests.get(id(value))
