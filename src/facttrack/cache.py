@@ -56,7 +56,8 @@ class Fingerprints:
         self._by_type: dict[type, dict[str, bytes]] = {cls: {} for cls in _KINDS}
         kinds = {kind: self._by_type[cls] for cls, kind in _KINDS.items()}
         for (kind, record_id), digest in self._records.items():
-            kinds[kind][record_id] = digest
+            if (table := kinds.get(kind)) is not None:  # a kind no page shows: unused
+                table[record_id] = digest
         self._digests: dict[int, bytes] = {}
         self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
 
