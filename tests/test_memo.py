@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facttrack import memo
+from facttrack import chunks, memo
 from facttrack.build import Options, Result, check
 from helpers import FIXTURES, ROOT, source_file
 
@@ -214,6 +214,16 @@ def _source_removed(data: Path) -> None:
     (data / "sources" / "jilani-international-practice-2023-10.txt").unlink()
 
 
+def _document_start_marker(data: Path) -> None:
+    path = data / "claims.yaml"
+    path.write_text("---\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _document_end_marker(data: Path) -> None:
+    path = data / "claims.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "...\n", encoding="utf-8")
+
+
 EDITS: list[tuple[str, Callable[[Path], None], bool]] = [
     ("nothing", lambda data: None, True),
     ("a claim's as_of", _as_of, True),
@@ -235,6 +245,8 @@ EDITS: list[tuple[str, Callable[[Path], None], bool]] = [
     ("an event's title", _event_quote, True),
     ("a relation's note", _relation_note, True),
     ("the site's title", _site_title, False),
+    ("a document start marker", _document_start_marker, False),  # the cut reads no markers
+    ("a document end marker", _document_end_marker, False),
     ("a source's text, around its quotes", _source_text_around_quotes, True),
     ("a source's text, inside a quote", _source_text_breaking_a_quote, False),
     ("a source's publication date", _source_published, True),
@@ -374,3 +386,29 @@ def test_a_file_with_windows_line_ends_is_checked_from_the_memo_too(tmp_path):
     rechecked = memo.recheck(data, previous, previous.today)
     assert rechecked is not None and rechecked.read_again < 30
     assert_same_as_full_check(data)
+
+
+CUT = "site:\n  title: T\nclaims:\n  - id: a\n    note: x\n  - id: b\n    note: y\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n" + CUT,
+        CUT + "...\n",
+        "%YAML 1.1\n---\n" + CUT,
+        CUT.replace("  - id: b", "---\n  - id: b"),
+        CUT.replace("    note: y", "\tnote: y"),
+        "\t" + CUT,
+    ],
+    ids=["start marker", "end marker", "directive", "marker between records", "tab", "tab first"],
+)
+def test_the_cut_leaves_files_with_markers_directives_or_leading_tabs_to_the_full_check(text):
+    assert chunks.split(CUT) is not None
+    assert chunks.split(text) is None
+
+
+def test_a_tab_inside_a_line_does_not_stop_the_cut():
+    parts = chunks.split(CUT.replace("note: x", 'note: "x\ty"'))
+    assert parts is not None
+    assert [chunk.line for chunk in parts.section("claims")] == [4, 6]

@@ -24,8 +24,15 @@ RECORD_LISTS = ("figures", "speakers", "claims", "events", "relations")
 # Matched with the newline before the line (a literal start keeps the search fast).
 _CANDIDATE = re.compile(r"\n( *-(?: |\r?(?=\n))|[^ \t\r\n#])")
 _LIST_HEADER = re.compile(r"([a-z]+):[ \t]*(?:#.*)?\r?$", re.MULTILINE)
-# Document markers, directives, tabs at a line start: unusual, read in full every time.
-_UNUSUAL = re.compile(r"^(?:---|\.\.\.|%|\t)", re.MULTILINE)
+# Document markers and directives start a top-level line; a line that starts with a
+# tab is unusual too. Such a file is read in full every time. (Looked for among the
+# lines the cut visits anyway: a regular expression anchored at every line start
+# took 12 ms over a 3 MB claims.yaml, a third of the cut.)
+_UNUSUAL_STARTS = ("---", "...", "%")
+
+
+def _tab_at_line_start(text: str) -> bool:
+    return "\t" in text and (text.startswith("\t") or "\n\t" in text)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class Split:
 
 def split(text: str) -> Split | None:
     """The records of claims.yaml as chunks; None for a layout this does not know."""
-    if _UNUSUAL.search(text):
+    if _tab_at_line_start(text):
         return None
     head: list[str] = []
     chunks: list[Chunk] = []
@@ -61,6 +68,8 @@ def split(text: str) -> Split | None:
     in_record: str | None = None  # text[start:] belongs to a record of this list
     for match in _CANDIDATE.finditer("\n" + text):  # offsets in the text: match.start()
         at = match.start()
+        if text.startswith(_UNUSUAL_STARTS, at):
+            return None
         if text[at] in " -":  # an item
             item_indent = len(match.group(1)) - len(match.group(1).lstrip(" "))
             if section is None or (indent is not None and item_indent != indent):
