@@ -126,7 +126,7 @@ def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path):
 def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out)).ok
-    (tmp_path / ".facttrack-cache" / "site.json").write_text("{not json")
+    (tmp_path / ".facttrack-cache" / "site.pickle").write_bytes(b"not a pickle")
     replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
     assert build(Options(data=data, out=out)).ok
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")

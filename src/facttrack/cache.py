@@ -4,7 +4,7 @@ Every page lists the records it shows (Page.inputs). Its fingerprint is a digest
 of those records, of its path and template, and of everything every page
 depends on: facttrack's own code, the templates and the site's title and
 description. After a build the fingerprints are kept in
-`.facttrack-cache/<out>.json` beside the output folder, with each file's
+`.facttrack-cache/<out>.pickle` beside the output folder, with each file's
 modification time, size and inode. The next build reuses a page's previous file
 (hard-linked, untouched) when its fingerprint is the same and the file is still
 the one that build wrote; anything else is rendered again.
@@ -13,13 +13,12 @@ the one that build wrote; anything else is rendered again.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .digests import code_key
 from .memo import Digests
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from .render import Page
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 2  # bump when the cache file's layout changes
+FORMAT = 3  # bump when the cache file's layout changes
 
 
 _KINDS: dict[type, str] = {
@@ -120,8 +119,10 @@ def site_key(folders: Iterable[Path], *values: str) -> bytes:
     return hasher.digest()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """A page's fingerprint and the file the build left for it. A tuple: the page cache
+    holds one for every page, made and read back on every build."""
+
     fingerprint: str
     mtime_ns: int
     size: int
@@ -137,19 +138,21 @@ class Previous:
 
 
 def cache_file(out: Path) -> Path:
-    return out.parent / CACHE_DIR / f"{out.name}.json"
+    return out.parent / CACHE_DIR / f"{out.name}.pickle"
 
 
 def load(out: Path) -> Previous:
     """The previous build's entries; none when there is no usable cache."""
     try:
-        stored = json.loads(cache_file(out).read_text(encoding="utf-8"))
+        stored = pickle.loads(cache_file(out).read_bytes())
         if stored.get("format") != FORMAT:
             return Previous({})
-        pages = {path: Entry(*values) for path, values in stored["pages"].items()}
-        return Previous(pages, tuple(stored["files"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return Previous({})  # a missing or damaged cache only costs a full build
+        pages, files = stored["pages"], stored["files"]
+    except Exception:  # missing, damaged or not ours: it only costs a full build
+        return Previous({})
+    if not (isinstance(pages, dict) and isinstance(files, tuple)):
+        return Previous({})
+    return Previous({path: Entry._make(values) for path, values in pages.items()}, files)
 
 
 def still_there(entry: Entry, file: str | Path) -> bool:
@@ -180,23 +183,25 @@ def save(
     entries: dict[str, Entry] = {}
     for path, fingerprint in fingerprints.items():
         entry = previous.pages.get(path) if path in kept else None
-        if entry is not None:
-            stat = (entry.mtime_ns, entry.size, entry.inode)
-        elif path in stats:
+        if entry is not None:  # the same fingerprint, and the same file
+            entries[path] = entry
+            continue
+        if path in stats:
             stat = stats[path]
         else:
             found = os.stat(out / path)
             stat = (found.st_mtime_ns, found.st_size, found.st_ino)
         entries[path] = Entry(fingerprint, *stat)
-    listed = sorted(files)
-    pages = {path: [e.fingerprint, e.mtime_ns, e.size, e.inode] for path, e in entries.items()}
+    listed = tuple(sorted(files))
     target = cache_file(out)
     target.parent.mkdir(exist_ok=True)
     temporary = target.with_suffix(".tmp")
+    # stored as plain tuples: a named tuple pickles through a Python call of its own
+    pages = {path: tuple(entry) for path, entry in entries.items()}
     stored = {"format": FORMAT, "files": listed, "pages": pages}
-    temporary.write_text(json.dumps(stored), encoding="utf-8")
+    temporary.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, target)  # a crash never leaves half a cache
-    return Previous(entries, tuple(listed))
+    return Previous(entries, listed)
 
 
 def page_fingerprints(
