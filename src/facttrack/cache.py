@@ -208,12 +208,15 @@ def page_fingerprints(
     pages: Iterable[Page], key: bytes, records: Digests | None = None
 ) -> dict[str, str]:
     """path -> fingerprint of every page that declares its inputs."""
-    fingerprints = Fingerprints(records)
+    of = Fingerprints(records).of
     result = {}
     for page in pages:
         if page.inputs is not None:
-            head = b"\0".join([key, page.path.encode(), page.template.encode()])
-            result[page.path] = _digest(head + fingerprints.of(page.inputs)).hex()
+            # A page's own inputs tuple is never shared: its items' digests go straight
+            # into the page's, rather than into a digest of their own that is kept.
+            head = b"\0".join([key, page.path.encode(), page.template.encode(), b""])
+            parts = [of(item) for item in page.inputs]
+            result[page.path] = _digest(head + b"".join(parts)).hex()
     return result
 
 
