@@ -112,14 +112,14 @@ def source_digest(source: Source) -> bytes:
 
 def _depends(list_name: str, record: Any, digests: Digests) -> tuple[bytes, ...] | None:
     """Digests of the records a record's values come from; None if one is missing."""
+    found: tuple[bytes | None, ...]
     if list_name == "claims":  # its unit may be its figure's, its stated_on its source's
-        keys = [("figure", record.figure), ("source", record.source)]
+        found = (digests.get(("figure", record.figure)), digests.get(("source", record.source)))
     elif list_name == "events":  # its quote is anchored in its source
-        keys = [("source", record.source)]
+        found = (digests.get(("source", record.source)),)
     else:
         return ()
-    found = [digests.get(key) for key in keys]
-    return None if None in found else tuple(value for value in found if value is not None)
+    return None if None in found else found  # type: ignore[return-value]
 
 
 def _stored(list_name: str, chunk: Chunk, record: Any, digests: Digests) -> Stored:
