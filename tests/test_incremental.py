@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 from bench.generate import corpus, write_project
 
-from facttrack import parallel, render, search, write
+from facttrack import cache, parallel, render, search, write
 from facttrack.build import Options, Warm, build
 
 
@@ -123,10 +124,21 @@ def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path):
     assert page.read_bytes() == original
 
 
-def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path):
+DAMAGED_CACHES = {
+    "not a pickle": b"not a pickle",
+    "entries of the wrong shape": pickle.dumps(
+        {"format": cache.FORMAT, "pages": {"index.html": ("f", 1)}, "files": ()}
+    ),
+    "files not a tuple": pickle.dumps({"format": cache.FORMAT, "pages": {}, "files": None}),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_CACHES.values(), ids=DAMAGED_CACHES.keys())
+def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path, damage):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out)).ok
-    (tmp_path / ".facttrack-cache" / "site.pickle").write_bytes(b"not a pickle")
+    (tmp_path / ".facttrack-cache" / "site.pickle").write_bytes(damage)
+    assert cache.load(out) == cache.Previous({})
     replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
     assert build(Options(data=data, out=out)).ok
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")

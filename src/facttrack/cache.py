@@ -147,12 +147,11 @@ def load(out: Path) -> Previous:
         stored = pickle.loads(cache_file(out).read_bytes())
         if stored.get("format") != FORMAT:
             return Previous({})
-        pages, files = stored["pages"], stored["files"]
+        pages = {path: Entry._make(values) for path, values in stored["pages"].items()}
+        files = stored["files"]
     except Exception:  # missing, damaged or not ours: it only costs a full build
         return Previous({})
-    if not (isinstance(pages, dict) and isinstance(files, tuple)):
-        return Previous({})
-    return Previous({path: Entry._make(values) for path, values in pages.items()}, files)
+    return Previous(pages, files) if isinstance(files, tuple) else Previous({})
 
 
 def still_there(entry: Entry, file: str | Path) -> bool:

@@ -481,7 +481,7 @@ def source_paths(sources_dir: Path, problems: Problems) -> Iterator[Path]:
     """The .txt files of the sources folder, in name order; none that leads outside it."""
     root = sources_dir.resolve()
     # os.scandir: each entry knows its name and whether it is a link without a stat()
-    # of its own, and names sort faster than Path objects (1,000 sources: 4 ms less)
+    # of its own, and names sort faster than Path objects (1,000 sources: 2 ms less)
     with os.scandir(sources_dir) as found:
         entries = [e for e in found if e.name.endswith(".txt") and not e.name.startswith(".")]
     for entry in sorted(entries, key=lambda entry: entry.name):
