@@ -61,6 +61,17 @@ def test_chart_is_valid_svg_with_title_and_description():
     assert root.get("viewBox") == "0 0 640 260"
 
 
+def test_markup_in_texts_and_addresses_is_escaped_and_reads_back_as_written():
+    text = "Returns & \"deportations\" <as of> 'now'"
+    href = '../sources/s.html?a=1&b="2"#claim-oct'
+    odd = ChartPoint(**{**vars(POINTS[0]), "href": href, "label": text})
+    root = parse(chart_svg([odd, *POINTS[1:]], title=text, description=text, unit="people"))
+    assert root.find(f"{SVG}title").text == root.find(f"{SVG}desc").text == text
+    link = marks(root)["oct"]
+    assert link.get("href") == href
+    assert link.find(f"{SVG}title").text == text
+
+
 def test_each_claim_is_one_link_to_its_passage():
     root = parse(chart_svg(POINTS, title="t", description="d", unit="people"))
     found = marks(root)

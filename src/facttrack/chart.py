@@ -17,12 +17,22 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from .dates import MONTH_NAMES
 
 UP = ("over", "at least")
 DOWN = ("under", "up to", "as many as")
+
+
+def _text(value: str) -> str:
+    """Text for SVG, escaped as xml.sax.saxutils.escape does. That module is not
+    imported: it pulls in urllib.request, a sixth of the time facttrack takes to start."""
+    return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute value, escaped and in double quotes."""
+    return '"' + _text(value).replace('"', "&quot;") + '"'
 
 
 @dataclass(frozen=True)
@@ -223,8 +233,8 @@ def _mark(
     elif point.qualifier in DOWN:
         parts.append(_arrow(x, anchor_y + (8 if target else 4), 1))
     return (
-        f"<a href={quoteattr(point.href)} data-claim={quoteattr(point.claim_id)}>"
-        f"<title>{escape(point.label)}</title>{''.join(parts)}</a>"
+        f"<a href={_attribute(point.href)} data-claim={_attribute(point.claim_id)}>"
+        f"<title>{_text(point.label)}</title>{''.join(parts)}</a>"
     )
 
 
@@ -236,7 +246,7 @@ def _axes(xs: TimeScale, ys: ValueScale, box: Box, unit: str) -> list[str]:
         lines.append(f'<path class="grid" d="M{box.left} {num(y)}H{right}"/>')
         lines.append(
             f'<text x="{box.left - 6}" y="{num(y + 4)}" text-anchor="end">'
-            f"{escape(tick_label(value, unit))}</text>"
+            f"{_text(tick_label(value, unit))}</text>"
         )
     bottom = box.height - box.bottom
     lines.append(f'<path class="baseline" d="M{box.left} {bottom}H{right}"/>')
@@ -244,7 +254,7 @@ def _axes(xs: TimeScale, ys: ValueScale, box: Box, unit: str) -> list[str]:
         x = xs.x(day)
         lines.append(f'<path class="tick" d="M{num(x)} {bottom}v5"/>')
         lines.append(
-            f'<text x="{num(x)}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{num(x)}" y="{bottom + 18}" text-anchor="middle">{_text(label)}</text>'
         )
     lines.append("</g>")
     return lines
@@ -274,8 +284,8 @@ def chart_svg(
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {box.width} '
         f'{box.height}" role="group" aria-labelledby="{id_prefix}-title {id_prefix}-desc">',
-        f'<title id="{id_prefix}-title">{escape(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
+        f'<title id="{id_prefix}-title">{_text(title)}</title>',
+        f'<desc id="{id_prefix}-desc">{_text(description)}</desc>',
         *_axes(xs, ys, box, unit),
         f'<g class="marks{" targets" if target else ""}">',
         *marks,
@@ -308,7 +318,7 @@ def sparkline_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} '
         f'{height}" width="{width}" height="{height}" role="img" '
         f'aria-labelledby="{id_prefix}-title">'
-        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<title id="{id_prefix}-title">{_text(title)}</title>'
         f'<path class="line" d="{path}"/>'
         f'<circle class="dot" cx="{num(last_x)}" cy="{num(last_y)}" r="3"/>'
         "</svg>\n"
