@@ -12,8 +12,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from bench.generate import corpus, write_project
 
-from facttrack.build import Options, build
+from facttrack.build import Options, build, check
+from facttrack.model import Claim
+from facttrack.page_parts import FEED_ENTRIES, feed_records
 from helpers import CLAIMS_YAML, FIXTURES, ROOT, run_cli, source_file
 from sitecheck import check_site, parse_page
 
@@ -133,6 +136,23 @@ def test_feed_is_atom_with_relative_links_without_a_site_url(real_site):
         assert (real_site / href.split("#")[0]).is_file()
     assert feed.find(f"{ATOM}author/{ATOM}name").text
     assert not (real_site / "sitemap.xml").exists()
+
+
+def test_the_feed_holds_the_newest_records_in_the_order_of_a_full_sort(tmp_path):
+    data = write_project(corpus(600, seed=5), tmp_path / "data")
+    derived = check(Options(data=data, cache=False)).derived
+    assert derived is not None
+    records = [*derived.linked.data.claims.values(), *derived.linked.data.events.values()]
+
+    def key(record):
+        date = record.stated_on if isinstance(record, Claim) else record.date
+        return (date.sort_key(), "claim" if isinstance(record, Claim) else "event", record.id)
+
+    newest = sorted(records, key=key, reverse=True)[:FEED_ENTRIES]
+    assert feed_records(derived) == newest
+    # dates repeat among the newest, and events stand among them: ties are ordered too
+    assert len({key(record)[0] for record in newest}) < FEED_ENTRIES
+    assert any(not isinstance(record, Claim) for record in newest)
 
 
 def test_feed_and_sitemap_use_absolute_addresses_with_a_site_url(site_with_url):

@@ -7,7 +7,11 @@ single place that decides what a page shows.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import operator
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,14 +264,15 @@ def _entry_id(data: Dataset, kind: str, record_id: str, href: str) -> str:
 
 
 def feed_records(derived: Derived) -> list[Claim | Event]:
-    """The claims (by the date stated) and events the feed shows: the newest."""
+    """The claims (by the date stated) and events the feed shows: the newest, in the
+    order a sort of them all by (date, kind, id), newest first, gives; without one."""
     data = derived.linked.data
-    dated: list[tuple[tuple[int, int, int], str, Claim | Event]] = [
-        (claim.stated_on.sort_key(), f"claim:{claim.id}", claim) for claim in data.claims.values()
-    ]
-    dated += [(event.date.sort_key(), f"event:{event.id}", event) for event in data.events.values()]
-    dated.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [record for _, _, record in dated[:FEED_ENTRIES]]
+    dated: Iterator[tuple[tuple[int, int, int], str, str, Claim | Event]] = itertools.chain(
+        ((claim.stated_on.sort_key(), "claim", claim.id, claim) for claim in data.claims.values()),
+        ((event.date.sort_key(), "event", event.id, event) for event in data.events.values()),
+    )
+    newest = heapq.nlargest(FEED_ENTRIES, dated, key=operator.itemgetter(0, 1, 2))
+    return [item[3] for item in newest]
 
 
 def feed_entries(derived: Derived) -> Feed:
