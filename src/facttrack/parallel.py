@@ -176,7 +176,10 @@ def write_pages(
     `jobs` processes."""
     work = _Work(renderer, pages, tasks, staging)
     done = Written()
-    if jobs <= 1 or len(pages) < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    # A few pages are rendered in-process, unless there are tasks to do beside them:
+    # after an edit the downloads take longer than its pages.
+    few = len(pages) < MIN_PAGES and not tasks
+    if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
         was_enabled = gc.isenabled()
         gc.disable()  # as in a worker (see _adopt), collecting every CHUNK pages
         gc.freeze()  # what the build holds already is never garbage: left out of collections
