@@ -3,8 +3,10 @@ right line, and writes nothing (the previous site stays as it was)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -658,6 +660,21 @@ def test_a_folder_named_like_a_source_is_reported(project, cli):
     result = cli("check", "--data", data)
     assert result.returncode == 1
     assert f"{data}/sources/odd.txt: cannot read file: Is a directory" in result.stderr
+
+
+def test_a_sources_folder_that_cannot_be_read_is_reported(project, monkeypatch):
+    data = project()
+    listing = os.scandir
+
+    def scandir(path):  # as for a folder without read permission (root may read any)
+        if Path(path) == data / "sources":
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = check(Options(data=data, cache=False))
+    reported = [problem.format().splitlines()[0] for problem in result.problems.errors]
+    assert f"{data}/sources: cannot read the sources folder: Permission denied" in reported
 
 
 def test_byte_order_marks_and_windows_line_ends_work(project, cli, tmp_path):

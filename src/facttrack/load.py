@@ -482,8 +482,18 @@ def source_paths(sources_dir: Path, problems: Problems) -> Iterator[Path]:
     root = sources_dir.resolve()
     # os.scandir: each entry knows its name and whether it is a link without a stat()
     # of its own, and names sort faster than Path objects (1,000 sources: 2 ms less)
-    with os.scandir(sources_dir) as found:
-        entries = [e for e in found if e.name.endswith(".txt") and not e.name.startswith(".")]
+    try:
+        with os.scandir(sources_dir) as found:
+            entries = [e for e in found if e.name.endswith(".txt") and not e.name.startswith(".")]
+    except OSError as exc:
+        problems.error(
+            str(sources_dir),
+            None,
+            None,
+            f"cannot read the sources folder: {exc.strerror or exc}",
+            hint="check that the folder may be read by the user running facttrack",
+        )
+        return
     for entry in sorted(entries, key=lambda entry: entry.name):
         path = sources_dir / entry.name
         # only a link can lead elsewhere (the folder itself is resolved once)

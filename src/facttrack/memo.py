@@ -143,7 +143,8 @@ def snapshot_sources(data_dir: Path) -> tuple[int, dict[str, tuple[int, int, int
     folder = data_dir / load.SOURCES_DIR
     taken = time.time_ns()
     if folder.is_dir():
-        for path in sorted(folder.glob("*.txt")):
+        # the files load() reads; what is wrong with them, the load that follows reports
+        for path in load.source_paths(folder, Problems()):
             if (stat := _stat(path)) is not None:
                 stats[str(path)] = stat
     return taken, stats
