@@ -112,14 +112,13 @@ def source_digest(source: Source) -> bytes:
 
 def _depends(list_name: str, record: Any, digests: Digests) -> tuple[bytes, ...] | None:
     """Digests of the records a record's values come from; None if one is missing."""
-    found: tuple[bytes | None, ...]
-    if list_name == "claims":  # its unit may be its figure's, its stated_on its source's
-        found = (digests.get(("figure", record.figure)), digests.get(("source", record.source)))
-    elif list_name == "events":  # its quote is anchored in its source
-        found = (digests.get(("source", record.source)),)
-    else:
+    if list_name not in ("claims", "events"):
         return ()
-    return None if None in found else found  # type: ignore[return-value]
+    source = digests.get(("source", record.source))  # its quote is anchored in its source
+    if list_name == "events":
+        return None if source is None else (source,)
+    figure = digests.get(("figure", record.figure))  # a claim's unit may be its figure's
+    return None if figure is None or source is None else (figure, source)
 
 
 def _stored(list_name: str, chunk: Chunk, record: Any, digests: Digests) -> Stored:
