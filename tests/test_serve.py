@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import re
@@ -190,3 +191,20 @@ def test_a_save_shows_the_new_pages_then_updates_the_search_index(project):
         assert not list(preview.site.glob(".pagefind-*"))  # no folder left from the swap
     finally:
         server.stop()
+
+
+def test_rebuild_after_rebuild_leaves_no_garbage_behind(project):
+    """A build pauses the cyclic collector and freezes what it holds: the cycles it
+    leaves (the previous renderer's, Jinja's) must still be freed in a long session."""
+    data = project()
+    preview = Preview(data)
+    edits = [CLAIMS_YAML, CLAIMS_YAML.replace("Holding centres set up", "Holding camps opened")]
+    try:
+        tracked = []
+        for number in range(8):
+            rewrite(data / "claims.yaml", edits[number % 2])
+            assert preview.rebuild().ok
+            tracked.append(len(gc.get_objects()))
+        assert max(tracked[2:]) - min(tracked[2:]) < 1_000, tracked
+    finally:
+        preview.close()
