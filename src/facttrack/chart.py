@@ -14,6 +14,7 @@ year is drawn across all its days.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,9 +26,9 @@ DOWN = ("under", "up to", "as many as")
 
 
 def _text(value: str) -> str:
-    """Text for SVG, escaped as xml.sax.saxutils.escape does. That module is not
-    imported: it pulls in urllib.request, a sixth of the time facttrack takes to start."""
-    return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    """Text for SVG: &, < and > escaped, as xml.sax.saxutils.escape does (that module
+    is not imported: it pulls in urllib.request, 16 ms of every build's start)."""
+    return html.escape(value, quote=False)
 
 
 def _attribute(value: str) -> str:
