@@ -49,7 +49,10 @@ class Warm:
     """What a long-running caller (facttrack serve) keeps from one build to the next,
     so that the next one does not read it back from .facttrack-cache/. The caller owns
     the output folder: nothing else writes there between its builds, so the files of
-    the pages kept are not looked at again."""
+    the pages kept are not looked at again. A build leaves its reference cycles in the
+    oldest generation (the collector is paused, and what is alive frozen, while it
+    checks and renders), which Python seldom collects: the caller runs gc.collect()
+    between builds, as serve does."""
 
     memo: memo.Memo | None = None  # the latest check's
     pages: cache.Previous | None = None  # the page cache of the latest build's site
