@@ -674,7 +674,25 @@ def test_a_sources_folder_that_cannot_be_read_is_reported(project, monkeypatch):
     monkeypatch.setattr(os, "scandir", scandir)
     result = check(Options(data=data, cache=False))
     reported = [problem.format().splitlines()[0] for problem in result.problems.errors]
-    assert f"{data}/sources: cannot read the sources folder: Permission denied" in reported
+    # the cause alone: not also an "unknown source" for every claim and event
+    assert reported == [f"{data}/sources: cannot read the sources folder: Permission denied"]
+
+
+def test_a_missing_sources_folder_is_the_one_error_of_the_records_citing_sources(project, cli):
+    data = project()
+    shutil.rmtree(data / "sources")
+    result = cli("check", "--data", data)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{data}/sources: sources folder not found\n"
+        "  put one <id>.txt file per source document there\n"
+        "Error: 1 error.\n"
+    )
+    # a source named wrongly is still told, once the folder is there
+    (data / "sources").mkdir()
+    (data / "sources" / "dawn.txt").write_text(source_file(), encoding="utf-8")
+    (data / "claims.yaml").write_text(edit("source: dawn", "source: dwan"), encoding="utf-8")
+    assert "unknown source 'dwan' (did you mean 'dawn'?)" in cli("check", "--data", data).stderr
 
 
 def test_byte_order_marks_and_windows_line_ends_work(project, cli, tmp_path):

@@ -143,7 +143,7 @@ def snapshot_sources(data_dir: Path) -> tuple[int, dict[str, tuple[int, int, int
     taken = time.time_ns()
     if folder.is_dir():
         # the files load() reads; what is wrong with them, the load that follows reports
-        for path in load.source_paths(folder, Problems()):
+        for path in load.source_paths(folder, Problems()) or ():
             if (stat := _stat(path)) is not None:
                 stats[str(path)] = stat
     return taken, stats
@@ -350,7 +350,10 @@ class _Recheck:
         sources: dict[str, Source] = {}
         stored_sources: dict[str, StoredSource] = {}
         trusted_before = self.memo.snapshot_ns - RACY_NS
-        for path in load.source_paths(folder, self.problems):
+        paths = load.source_paths(folder, self.problems)
+        if paths is None:
+            raise _GiveUp  # the full check reports it
+        for path in paths:
             shown, stat = str(path), _stat(path)
             stored = self.memo.sources.get(shown)
             if stat is None:

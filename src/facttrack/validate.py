@@ -426,10 +426,12 @@ class Validator:
         return record, check_fields(record, SCHEMAS[list_name])
 
     def reference(
-        self, record: Record, values: dict[str, Any], key: str, known: dict[str, Any]
+        self, record: Record, values: dict[str, Any], key: str, known: dict[str, Any] | None
     ) -> bool:
+        """The record names a known record, or none; `known` None: no id can be told
+        unknown (the sources folder could not be listed, and that is the error)."""
         ref = values.get(key)
-        if ref is None or ref in known:
+        if ref is None or known is None or ref in known:
             return True
         where = {
             "figure": "figures in claims.yaml",
@@ -474,7 +476,7 @@ def validate(raw: RawData, problems: Problems, today: dt.date | None = None) -> 
         line, col = document.position("site")
         problems.error(raw.claims_path, line, col, "'site' must be a mapping with a title")
 
-    known_sources = dict.fromkeys(raw.source_ids)
+    known_sources = None if raw.source_ids is None else dict.fromkeys(raw.source_ids)
     speakers = _build(validator.records(document, "speakers"), speaker_record)
     figures = _build(validator.records(document, "figures"), figure_record)
     claims: dict[str, Claim] = {}
@@ -516,7 +518,7 @@ def claim_record(
     figures: dict[str, Figure],
     speakers: dict[str, Speaker],
     sources: dict[str, Source],
-    known_sources: dict[str, Any],
+    known_sources: dict[str, Any] | None,
 ) -> Claim | None:
     """A claim whose fields are fine, checked against the records it names."""
     refs_ok = all(
@@ -534,7 +536,7 @@ def event_record(
     record: Record,
     values: dict[str, Any],
     speakers: dict[str, Speaker],
-    known_sources: dict[str, Any],
+    known_sources: dict[str, Any] | None,
 ) -> Event | None:
     refs_ok = all(
         [
