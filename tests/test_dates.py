@@ -44,3 +44,12 @@ def test_a_month_spans_its_days_and_sorts_before_them():
     assert month.last_day() == dt.date(2025, 1, 31)
     assert month.sort_key() < parse_date("2025-01-01").sort_key()
     assert PartialDate(2024).last_day() == dt.date(2024, 12, 31)
+
+
+def test_a_date_written_twice_is_one_object_and_a_bad_one_fails_each_time():
+    """Claims share their dates (the memo then pickles each once)."""
+    assert parse_date("2024-03") is parse_date("2024-03")
+    assert parse_date("2024-03") is not parse_date("2024-04")
+    for _ in range(2):
+        with pytest.raises(DateError, match="months run from 01 to 12"):
+            parse_date("2024-13")
