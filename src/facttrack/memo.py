@@ -141,11 +141,11 @@ def snapshot_sources(data_dir: Path) -> tuple[int, dict[str, tuple[int, int, int
     stats: dict[str, tuple[int, int, int]] = {}
     folder = data_dir / load.SOURCES_DIR
     taken = time.time_ns()
-    if folder.is_dir():
-        # the files load() reads; what is wrong with them, the load that follows reports
-        for path in load.source_paths(folder, Problems()) or ():
-            if (stat := _stat(path)) is not None:
-                stats[str(path)] = stat
+    # the files load() reads; what is wrong with them (a folder missing or that cannot
+    # be listed too), the load that follows reports
+    for path in load.source_paths(folder, Problems()) or ():
+        if (stat := _stat(path)) is not None:
+            stats[str(path)] = stat
     return taken, stats
 
 

@@ -134,12 +134,8 @@ class Preview:
                 self.warm = Warm()  # start again from what is on disk
             seconds = time.perf_counter() - start
             self.state = State(ok, problems, self.state.builds + 1, seconds)
-            # A build pauses the cyclic collector and freezes what is alive when it
-            # renders (build.py, parallel.py): the cycles the builds before it left
-            # behind (a renderer, Jinja's environment) then sit in the oldest
-            # generation, which Python seldom collects. Without this, a session grew
-            # by 5 MiB a save at 10,000 claims. It takes 30 to 50 ms there, after the
-            # new pages are in place.
+            # what a long-running caller owes (see build.Warm): without it a session
+            # grew by 5 MiB a save at 10,000 claims; 30 to 50 ms, with the pages in place
             gc.collect()
             return self.state
 
