@@ -133,6 +133,11 @@ class View:
     def goto(self, path: str) -> Page:
         response = self.page.goto(self.base + path, wait_until="load")
         assert response is not None and response.ok, f"{path}: {response and response.status}"
+        if path.startswith("search.html?"):
+            # The search page's results come in after the page has loaded, and move
+            # what is below them: wait for them, so that the page is checked as
+            # readers see it and not while it is still changing.
+            self.page.wait_for_selector("#search-results:not([aria-busy])", state="attached")
         return self.page
 
     def axe(self) -> list[dict[str, Any]]:
