@@ -4,6 +4,8 @@ fresh converter would write it."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from facttrack.formatting import Markdown, markdown
 from helpers import ROOT
@@ -26,3 +28,19 @@ def test_a_reused_converter_writes_what_a_fresh_one_writes():
     converter = Markdown()
     for text in texts + list(reversed(texts)):
         assert converter(text) == markdown(text)
+
+
+def test_the_markdown_package_is_imported_only_for_a_note():
+    script = (
+        "import sys\n"
+        "from facttrack.formatting import Markdown\n"
+        "convert = Markdown()\n"
+        "assert convert(None) == convert('') == ''\n"
+        "print('markdown' in sys.modules)\n"
+        "convert('*a note*')\n"
+        "print('markdown' in sys.modules)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown == ["False", "True"]

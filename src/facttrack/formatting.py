@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
 from .model import Claim
+
+if TYPE_CHECKING:
+    import markdown as markdown_package
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 QUALIFIER_WORDS = {
@@ -76,18 +81,29 @@ class Markdown:
     """Editor Markdown as safe HTML: no scripts, no event handlers, no javascript: links.
 
     One converter is reused for every text (reset between them): making one costs a
-    millisecond, ten times what converting a note does.
+    millisecond, ten times what converting a note does. It is made, and the Markdown
+    package imported (a twentieth of a second), at the first note: a rebuild whose
+    pages show none does without.
     """
 
     def __init__(self) -> None:
-        import markdown  # by the builds that render notes: `check` starts sooner without
-
-        self._converter = markdown.Markdown(extensions=["tables"], output_format="html")
+        self._converter: markdown_package.Markdown | None = None
 
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
+        if self._converter is None:
+            self._converter = _converter()
         return _cleaned(self._converter.reset().convert(text))
+
+
+def _converter() -> markdown_package.Markdown:
+    import markdown
+    from markdown.extensions.tables import TableExtension
+
+    # The extension given as an object: named by a string, Markdown looks it up among
+    # every installed package's entry points, which takes as long as importing it.
+    return markdown.Markdown(extensions=[TableExtension()], output_format="html")
 
 
 def markdown(text: str | None) -> Markup:
