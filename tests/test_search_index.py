@@ -8,9 +8,11 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
+from facttrack import search
 from facttrack.build import Options, build
 from helpers import FIXTURES, ROOT
 
@@ -95,3 +97,43 @@ def test_a_failing_indexer_is_reported_and_the_previous_site_stays(tmp_path):
         "Error: out of disk space" in result.stderr
     )
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_an_indexer_killed_for_memory_says_so_and_how_to_build_without_it(tmp_path):
+    out = tmp_path / "site"
+    assert run_build("--data", FIXTURES / "small", "--out", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    killed = tmp_path / "pagefind"
+    killed.write_text("#!/bin/sh\nkill -9 $$\n")  # as the kernel's out-of-memory killer does
+    killed.chmod(0o755)
+    result = run_build(
+        "--data", ROOT / "data", "--out", out, env={"PAGEFIND_BINARY_PATH": str(killed)}
+    )
+    assert result.returncode == 1
+    assert (
+        f"{out}: cannot build the search index: the search indexer Pagefind was killed "
+        "(SIGKILL), most likely because the machine ran out of memory" in result.stderr
+    )
+    assert "\n  to build the site without search, add --no-search\n" in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_an_indexer_that_hangs_is_stopped_and_a_large_site_is_given_longer(tmp_path, monkeypatch):
+    hangs = tmp_path / "pagefind"
+    hangs.write_text("#!/bin/sh\nexec sleep 30\n")
+    hangs.chmod(0o755)
+    small, large = tmp_path / "small", tmp_path / "large"
+    for site, pages in ((small, 2), (large, 2000)):
+        for number in range(pages):
+            folder = site / f"part-{number % 7}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{number}.html").write_text("<p>page</p>")
+        (site / "notes.txt").write_text("not a page")
+    monkeypatch.setattr(search, "TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(search, "TIMEOUT_PER_PAGE", 0.0005)
+    started = time.monotonic()
+    with pytest.raises(search.SearchError, match=r"did not finish within 1 s, and was stopped"):
+        search._run_pagefind(hangs, small, tmp_path / "bundle")
+    assert time.monotonic() - started < 10  # stopped, not waited for
+    with pytest.raises(search.SearchError, match=r"did not finish within 2 s"):  # 0.2 + 1.0
+        search._run_pagefind(hangs, large, tmp_path / "bundle")

@@ -355,7 +355,13 @@ def build(options: Options, warm: Warm | None = None) -> Result:
             hint="check the template overrides passed with --templates",
         )
     except SearchError as exc:
-        result.problems.error(str(options.out), None, None, f"cannot build the search index: {exc}")
+        result.problems.error(
+            str(options.out),
+            None,
+            None,
+            f"cannot build the search index: {exc}",
+            hint="to build the site without search, add --no-search",
+        )
     except WriteError as exc:
         result.problems.error(str(options.out), None, None, str(exc))
     except OSError as exc:
