@@ -11,7 +11,9 @@ import pytest
 from bench.generate import corpus, write_project
 
 from facttrack import cache, parallel, render, search, write
-from facttrack.build import Options, Warm, build
+from facttrack.build import Options, Warm, build, check
+from facttrack.pages import Family
+from helpers import ROOT
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
@@ -278,3 +280,69 @@ def test_a_warm_rebuild_without_an_index_yet_builds_one(data, tmp_path):
     result = build(Options(data=data, out=out, reindex=False), warm)
     assert result.ok and not result.search_stale
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
+
+
+def _digests_within(value: object, of) -> set[bytes]:
+    """The digest of a value and of every tuple and record nested in it."""
+    found = {of(value)}
+    if type(value) is tuple:
+        for item in value:
+            found |= _digests_within(item, of)
+    return found
+
+
+@pytest.mark.parametrize("project", ["the real data", "generated"])
+def test_every_claim_page_shows_nothing_beyond_its_family(project, tmp_path):
+    """A family kept whole keeps its pages unlisted (cache.plan): that is only right if
+    every member's inputs are among the family's, so that no change reaches a member
+    without changing its family, and its members are the pages its paths name."""
+    data = ROOT / "data" if project == "the real data" else tmp_path / "data"
+    if project == "generated":  # with a relation between claims of two sources
+        generated = corpus(300, seed=11)
+        first = generated.claims[0]
+        other = next(c for c in generated.claims if c.source != first.source)
+        write_project(generated, data)
+        with (data / "claims.yaml").open("a", encoding="utf-8") as claims:
+            claims.write("relations:\n  - id: a-part\n    type: ratio\n")
+            claims.write(f"    numerator: {first.id}\n    denominator: {other.id}\n")
+    result = check(Options(data=data, cache=False))
+    assert result.ok and result.derived is not None
+    listing = list(render.Renderer(result.derived).pages())
+    families = [item for item in listing if isinstance(item, Family)]
+    of = cache.Fingerprints().of
+    assert sum(len(family.paths) for family in families) == len(result.derived.linked.data.claims)
+    checked_claims = 0
+    for family in families:
+        shown = _digests_within(family.inputs, of)
+        with_checks = {claim_id for claim_id, _ in family.inputs[1]}
+        members = list(family.members())
+        assert tuple(page.path for page in members) == family.paths
+        for page in members:
+            assert page.inputs is not None
+            claim_id = page.path.removeprefix("claims/").removesuffix(".html")
+            *shows, checks = page.inputs
+            assert all(of(item) in shown for item in shows), page.path
+            if checks == ():  # the family lists the checks of those claims that have some
+                assert claim_id not in with_checks, page.path
+            else:
+                assert (claim_id, checks) in family.inputs[1], page.path
+                checked_claims += 1
+    assert checked_claims > 0  # the data has checks that name claims
+
+
+def test_after_an_edit_only_the_families_it_touches_are_listed(data, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    listed: list[str] = []
+    claim_pages = render.Renderer._claim_pages
+
+    def counted(renderer, claims):
+        listed.extend(claim.id for claim in claims)
+        return claim_pages(renderer, claims)
+
+    monkeypatch.setattr(render.Renderer, "_claim_pages", counted)
+    edited = _claim_record(data, "claim-010")
+    replace_once(data / "claims.yaml", edited, edited.replace('as_of: "20', 'as_of: "19', 1))
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert "claim-010" in listed and len(listed) < 300 // 5
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")

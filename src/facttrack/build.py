@@ -20,13 +20,14 @@ from .history import read_history
 from .link import link
 from .lint import lint
 from .load import load
+from .pages import Family, Page, expand
 from .parallel import Task, default_jobs, write_pages
 from .search import BUNDLE_DIR, SearchError, folder_bundle
 from .validate import validate
 from .write import MARKER, UNCHANGED, Staging, WriteError, WriteResult, same_files
 
 if TYPE_CHECKING:
-    from .render import Page, Renderer
+    from .render import Renderer
 
 
 @dataclass(frozen=True)
@@ -183,21 +184,22 @@ def _recheck(options: Options, today: dt.date, kept: memo.Memo | None) -> memo.C
 
 @dataclass(frozen=True)
 class _Plan:
-    fingerprints: dict[str, str]  # of every page that lists its inputs
-    keep: set[str]  # pages whose previous file can stay as it is
+    pages: cache.Plan  # what to render, and the fingerprints to keep
     previous: cache.Previous
     nothing_changed: bool  # the site in place is this build's already, file for file
 
 
 def _plan(
     renderer: Renderer,
-    pages: list[Page],
+    listing: list[Page | Family],
     options: Options,
     records: memo.Digests | None,
     kept: cache.Previous | None,
 ) -> _Plan:
     if not options.cache:
-        return _Plan({}, set(), cache.Previous({}), nothing_changed=False)
+        pages = list(expand(listing))
+        everything = cache.Plan({}, {}, set(), pages, len(pages))
+        return _Plan(everything, cache.Previous({}), nothing_changed=False)
     data = renderer.data
     key = cache.site_key(
         renderer.template_folders(),
@@ -206,12 +208,12 @@ def _plan(
         data.url or "",
         "search" if options.search else "no search",  # a site with an index, or without
     )
-    fingerprints = cache.page_fingerprints(pages, key, records)
     previous = kept if kept is not None else cache.load(options.out)
-    keep = cache.reusable(fingerprints, previous, options.out, look=kept is None)
-    same = len(keep) == len(pages) == len(previous.pages)
+    plan = cache.plan(listing, key, records, previous, options.out, look=kept is None)
+    same = len(plan.keep) == plan.count == len(previous.pages)
+    same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)
-    return _Plan(fingerprints, keep, previous, nothing_changed=same)
+    return _Plan(plan, previous, nothing_changed=same)
 
 
 def _write(
@@ -226,9 +228,10 @@ def _write(
     step = timings.step
     records = checked.digests if checked is not None else None
     with step("list the pages"):
-        pages = list(renderer.pages())
+        listing = list(renderer.pages())
     with step("fingerprint the pages"):
-        plan = _plan(renderer, pages, options, records, warm.pages if warm else None)
+        plan = _plan(renderer, listing, options, records, warm.pages if warm else None)
+    pages = plan.pages
     # done beside the pages, on every core: the downloads, and the memo for the next check
     tasks: list[Task] = [partial(_downloads, renderer.derived, records, options, warm)]
     if checked is not None:
@@ -236,12 +239,10 @@ def _write(
     if plan.nothing_changed:  # write nothing, so that nothing is uploaded again
         for task in tasks[1:]:
             task()
-        return WriteResult(written=0, unchanged=len(plan.previous.files)), len(pages), False
-    files: list[tuple[str, bytes | None]] = [
-        (page.path, UNCHANGED) for page in pages if page.path in plan.keep
-    ]
+        return WriteResult(written=0, unchanged=len(plan.previous.files)), pages.count, False
+    files: list[tuple[str, bytes | None]] = [(path, UNCHANGED) for path in pages.keep]
     files += list(renderer.static_files())
-    todo = [page for page in pages if page.path not in plan.keep]
+    todo = [page for page in pages.pages if page.path not in pages.keep]
     # A patch moves only the files that changed into the site in place. Pagefind
     # indexes a folder of every page, so a build that indexes again writes them all.
     kept_index = options.search and not options.reindex and (options.out / BUNDLE_DIR).is_dir()
@@ -269,12 +270,12 @@ def _write(
         raise
     if options.cache:
         with step("save the page cache"):
-            saved = (plan.fingerprints, plan.previous, plan.keep, paths, done.stats)
-            kept = cache.save(options.out, *saved)
+            saved = (pages.fingerprints, plan.previous, pages.keep, paths, done.stats)
+            kept = cache.save(options.out, *saved, pages.families)
             if warm is not None:
                 warm.pages = kept
     stale = kept_index and done.new_pages > 0
-    return WriteResult(written=new, unchanged=len(paths) - new), len(pages), stale
+    return WriteResult(written=new, unchanged=len(paths) - new), pages.count, stale
 
 
 def _downloads(
@@ -295,6 +296,22 @@ def _downloads(
     if warm is not None:  # a forked worker's copy is lost with it: harmless
         warm.texts = texts
     return files
+
+
+def _convert_markdown(renderer: Renderer, options: Options) -> None:
+    """Every Markdown text of the pages, converted once before they are rendered (the
+    processes rendering them share it). The previous build's are read back, so that a
+    rebuild that shows no new text does not even import Markdown."""
+    texts = renderer.markdown_texts()
+    if not options.cache:
+        renderer.markdown.prepare(texts)
+        return
+    store = cache.cache_file(options.out).with_suffix(".markdown.pickle")
+    known = cache.load_notes(store)
+    renderer.markdown.known.update(known)
+    converted = renderer.markdown.prepare(texts)
+    if converted or len(known) != len(texts):  # new texts, or some no page shows now
+        cache.save_notes(store, {text: renderer.markdown.known[text] for text in texts})
 
 
 def _save_memo(data: Path, checked: memo.Checked) -> list[tuple[str, bytes]]:
@@ -337,6 +354,8 @@ def build(options: Options, warm: Warm | None = None) -> Result:
     compiled = cache.cache_file(options.out).parent / "templates" if options.cache else None
     renderer = Renderer(result.derived, options.templates, history, compiled)
     try:
+        with result.timings.step("convert the Markdown"):
+            _convert_markdown(renderer, options)
         written = _write(renderer, options, checked, result.timings, warm)
         result.written, result.pages, result.search_stale = written
     except jinja2.TemplateSyntaxError as exc:

@@ -8,6 +8,10 @@ description. After a build the fingerprints are kept in
 modification time, size and inode. The next build reuses a page's previous file
 (hard-linked, untouched) when its fingerprint is the same and the file is still
 the one that build wrote; anything else is rendered again.
+
+The claim pages come in families, one per source (render.Family), each with a
+fingerprint of its own: a family whose fingerprint did not change keeps its pages
+without listing or digesting them one by one.
 """
 
 from __future__ import annotations
@@ -15,20 +19,18 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from .digests import code_key
 from .memo import Digests
 from .model import Claim, Dataset, Event, Figure, Relation, Source, Speaker
-
-if TYPE_CHECKING:
-    from .render import Page
+from .pages import Family, Page
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 3  # bump when the cache file's layout changes
+FORMAT = 4  # bump when the cache file's layout changes
 
 
 _KINDS: dict[type, str] = {
@@ -63,13 +65,18 @@ class Fingerprints:
     def of(self, value: Any) -> bytes:
         by_type = self._by_type
         if type(value) is tuple:  # most calls: the groups of records pages share
-            digest = self._digests.get(id(value))
+            digests = self._digests
+            digest = digests.get(id(value))
             if digest is None:
                 of = self.of
                 parts = []
-                for item in value:  # mostly records: their digests looked up here
-                    table = by_type.get(type(item))
-                    found = table.get(item.id) if table is not None else None
+                for item in value:  # records and groups: their digests looked up here
+                    kind = type(item)
+                    if kind is tuple:  # a group of records, mostly digested already
+                        found = digests.get(id(item))
+                    else:
+                        table = by_type.get(kind)
+                        found = table.get(item.id) if table is not None else None
                     parts.append(of(item) if found is None else found)
                 digest = _digest(b"".join(parts))
                 self._keep(value, digest)
@@ -135,6 +142,7 @@ class Previous:
 
     pages: dict[str, Entry]
     files: tuple[str, ...] = ()  # every file of the site, from its root
+    families: dict[str, str] = field(default_factory=dict)  # name -> fingerprint
 
 
 def cache_file(out: Path) -> Path:
@@ -148,10 +156,37 @@ def load(out: Path) -> Previous:
         if stored.get("format") != FORMAT:
             return Previous({})
         pages = {path: Entry._make(values) for path, values in stored["pages"].items()}
-        files = stored["files"]
+        files, families = stored["files"], stored["families"]
     except Exception:  # missing, damaged or not ours: it only costs a full build
         return Previous({})
-    return Previous(pages, files) if isinstance(files, tuple) else Previous({})
+    if not (isinstance(files, tuple) and isinstance(families, dict)):
+        return Previous({})
+    return Previous(pages, files, families)
+
+
+def load_notes(store: Path) -> dict[str, str]:
+    """The Markdown texts the previous build converted, and their HTML."""
+    try:
+        key, known = pickle.loads(store.read_bytes())
+    except Exception:  # none yet, or damaged: converted again
+        return {}
+    return known if key == _notes_key() and isinstance(known, dict) else {}
+
+
+def save_notes(store: Path, known: dict[str, str]) -> None:
+    temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+    try:
+        store.parent.mkdir(exist_ok=True)
+        temporary.write_bytes(pickle.dumps((_notes_key(), known), pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, store)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a folder we cannot write: converted next time
+
+
+def _notes_key() -> bytes:
+    from .formatting import library_key  # by builds that render: `check` starts sooner
+
+    return code_key() + library_key()
 
 
 def still_there(entry: Entry, file: str | Path) -> bool:
@@ -174,6 +209,7 @@ def save(
     kept: set[str],
     files: Iterable[str],
     stats: dict[str, tuple[int, int, int]],
+    families: dict[str, str],
 ) -> Previous:
     """Record each page's fingerprint with the file now in the output folder, and
     every file the site has. A kept page's file is the one the previous build
@@ -197,39 +233,86 @@ def save(
     temporary = target.with_suffix(".tmp")
     # stored as plain tuples: a named tuple pickles through a Python call of its own
     pages = {path: tuple(entry) for path, entry in entries.items()}
-    stored = {"format": FORMAT, "files": listed, "pages": pages}
+    stored = {"format": FORMAT, "files": listed, "pages": pages, "families": families}
     temporary.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, target)  # a crash never leaves half a cache
-    return Previous(entries, listed)
+    return Previous(entries, listed, families)
 
 
-def page_fingerprints(
-    pages: Iterable[Page], key: bytes, records: Digests | None = None
-) -> dict[str, str]:
-    """path -> fingerprint of every page that declares its inputs."""
+@dataclass(frozen=True)
+class Plan:
+    """Which pages a build renders, and the fingerprints it keeps for the next."""
+
+    fingerprints: dict[str, str]  # path -> fingerprint, of every page that lists its inputs
+    families: dict[str, str]  # name -> fingerprint, of every family
+    keep: set[str]  # pages whose file in the output folder can stay as it is
+    pages: list[Page]  # those listed one by one: all but the members of families kept
+    count: int  # pages in all
+
+
+def plan(
+    listing: Iterable[Page | Family],
+    key: bytes,
+    records: Digests | None,
+    previous: Previous,
+    out: Path,
+    look: bool = True,
+) -> Plan:
+    """Fingerprint the pages, and find those whose file in `out` the previous build
+    wrote from the same inputs. A family whose fingerprint did not change keeps its
+    pages as they are, unlisted, when all of them are still there; any other family
+    is listed and its pages fingerprinted one by one. `look=False`: the caller knows
+    that nothing else wrote to `out` since, so the files are not looked at."""
     of = Fingerprints(records).of
-    result = {}
-    for page in pages:
-        if page.inputs is not None:
-            # A page's own inputs tuple is never shared: its items' digests go straight
-            # into the page's, rather than into a digest of their own that is kept.
-            head = b"\0".join([key, page.path.encode(), page.template.encode(), b""])
-            parts = [of(item) for item in page.inputs]
-            result[page.path] = _digest(head + b"".join(parts)).hex()
-    return result
-
-
-def reusable(
-    fingerprints: dict[str, str], previous: Previous, out: Path, look: bool = True
-) -> set[str]:
-    """The pages whose file in `out` the previous build wrote from the same inputs.
-    `look=False`: the caller knows that nothing else wrote to `out` since, so the
-    files are not looked at."""
     folder = str(out)
-    return {
-        path
-        for path, fingerprint in fingerprints.items()
-        if (entry := previous.pages.get(path)) is not None
-        and entry.fingerprint == fingerprint
-        and (not look or still_there(entry, os.path.join(folder, path)))
-    }
+
+    def kept(path: str, entry: Entry | None, fingerprint: str | None) -> bool:
+        return (
+            entry is not None
+            and (fingerprint is None or entry.fingerprint == fingerprint)
+            and (not look or still_there(entry, os.path.join(folder, path)))
+        )
+
+    fingerprints: dict[str, str] = {}
+    families: dict[str, str] = {}
+    keep: set[str] = set()
+    pages: list[Page] = []
+    count = 0
+    for item in listing:
+        if isinstance(item, Page):
+            members: Iterable[Page] = (item,)
+        else:
+            fingerprint = _fingerprint(key, b"family", item.name, item.inputs, of)
+            families[item.name] = fingerprint
+            count += len(item.paths)
+            if previous.families.get(item.name) == fingerprint:
+                entries = previous.pages
+                if all(kept(path, entries.get(path), None) for path in item.paths):
+                    fingerprints.update((path, entries[path].fingerprint) for path in item.paths)
+                    keep.update(item.paths)
+                    continue
+            count -= len(item.paths)  # counted below, one by one
+            members = item.members()
+        for page in members:
+            count += 1
+            pages.append(page)
+            if page.inputs is not None:
+                fingerprint = _fingerprint(key, b"page", page.path, page.inputs, of, page.template)
+                fingerprints[page.path] = fingerprint
+                if kept(page.path, previous.pages.get(page.path), fingerprint):
+                    keep.add(page.path)
+    return Plan(fingerprints, families, keep, pages, count)
+
+
+def _fingerprint(
+    key: bytes,
+    kind: bytes,
+    name: str,
+    inputs: tuple[Any, ...],
+    of: Callable[[Any], bytes],
+    template: str = "",
+) -> str:
+    # The inputs tuple of a page or a family is never shared: its items' digests go
+    # straight into its own, rather than into a digest of their own that is kept.
+    head = b"\0".join([key, kind, name.encode(), template.encode(), b""])
+    return _digest(head + b"".join([of(item) for item in inputs])).hex()

@@ -127,6 +127,16 @@ class Consistency:
     def decreases_of_claim(self, claim_id: str) -> tuple[Decrease, ...]:
         return self._decreases_by.get(claim_id, ())
 
+    @cached_property
+    def claims_involved(self) -> frozenset[str]:
+        """The claims some relation, conflict or decrease names."""
+        return frozenset(
+            key
+            for index in (self._relations_by, self._conflicts_by, self._decreases_by)
+            for key in index
+            if not key.startswith("figure:")
+        )
+
     def involves_claim(self, claim_id: str) -> bool:
         """Some relation, conflict or decrease names the claim."""
         return bool(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -82,19 +84,45 @@ class Markdown:
 
     One converter is reused for every text (reset between them): making one costs a
     millisecond, ten times what converting a note does. It is made, and the Markdown
-    package imported (a twentieth of a second), at the first note: a rebuild whose
-    pages show none does without.
+    package imported (a twentieth of a second), at the first text not `known` already:
+    a rebuild whose pages show no new text does without (see prepare).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: dict[str, str] | None = None) -> None:
         self._converter: markdown_package.Markdown | None = None
+        self.known: dict[str, str] = dict(known or {})  # text -> its HTML, cleaned
 
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        if self._converter is None:
-            self._converter = _converter()
-        return _cleaned(self._converter.reset().convert(text))
+        html = self.known.get(text)
+        if html is None:
+            if self._converter is None:
+                self._converter = _converter()
+            html = self.known[text] = _cleaned(self._converter.reset().convert(text))
+        return Markup(html)
+
+    def prepare(self, texts: Iterable[str]) -> int:
+        """Convert the texts not known yet (before the pages are rendered, so that every
+        process rendering them has them); how many that was."""
+        missing = [text for text in texts if text and text not in self.known]
+        for text in missing:
+            self(text)
+        return len(missing)
+
+
+def library_key() -> bytes:
+    """The Markdown and nh3 packages installed (where, and when they were written):
+    HTML kept from a build with other versions is not used."""
+    from importlib.util import find_spec
+
+    stamps = []
+    for name in ("markdown", "nh3"):
+        spec = find_spec(name)
+        path = Path(spec.origin) if spec is not None and spec.origin else None
+        stat = path.stat() if path is not None else None
+        stamps.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}" if stat else name)
+    return "\0".join(stamps).encode()
 
 
 def _converter() -> markdown_package.Markdown:
@@ -111,14 +139,13 @@ def markdown(text: str | None) -> Markup:
     return Markdown()(text)
 
 
-def _cleaned(html: str) -> Markup:
+def _cleaned(html: str) -> str:
     import nh3
 
-    cleaned = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href", "title"}, "abbr": {"title"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(cleaned)

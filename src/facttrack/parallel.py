@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the renderer is imported by builds that render, not by `check`
-    from .render import Page, Renderer
+    from .pages import Page
+    from .render import Renderer
     from .write import Staging
 
 CHUNK = 64  # most pages per task: large enough to amortise the round trip

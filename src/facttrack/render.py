@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .fragments import Fragments, claim_target
 from .highlight import Mark, highlight
 from .history import History
 from .model import Anchor, Claim, Event, Figure, Source, Span
+from .pages import Family, Page
 
 STATIC_DIR = "static"
 
@@ -55,20 +56,6 @@ def default_templates_dir() -> Path:
         if (candidate / "base.html").is_file():
             return candidate
     raise FileNotFoundError("facttrack's default templates are missing from the installation")
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str  # relative to the site root, with / separators
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    # Context that is costly to compute (highlighted text): computed when the page is
-    # rendered, so that listing the pages is cheap and the work spreads over the workers.
-    lazy_context: Callable[[], dict[str, Any]] | None = None
-    # Every record the page shows besides the site title and description; an incremental
-    # build re-renders the page only when one of them changed (see cache.py). None: the
-    # page is always rendered. A template that starts showing more must add it here.
-    inputs: tuple[Any, ...] | None = None
 
 
 def root_of(path: str) -> str:
@@ -228,6 +215,7 @@ class Renderer:
         self.derived = derived
         self.data = derived.linked.data
         self.env = environment(templates, compiled)
+        self.markdown: formatting.Markdown = self.env.filters["markdown"]
         self.fragments = Fragments(self.data)
         self.fragments.register(self.env)
         self.env.globals["partial_cached"] = self.partial_cached
@@ -241,18 +229,21 @@ class Renderer:
 
     # -- page kinds ---------------------------------------------------------
 
-    def pages(self) -> Iterator[Page]:
-        """Every page; then the sitemap of the HTML pages, when the site's address is known."""
+    def pages(self) -> Iterator[Page | Family]:
+        """Every page, the claim pages in families (see Family; `expand` lists them all);
+        then the sitemap of the HTML pages, when the site's address is known."""
         listed: list[str] = []
         for page in self._pages():
-            if page.path.endswith(".html") and page.path != "404.html":
+            if isinstance(page, Family):
+                listed += page.paths  # claim pages: HTML, all of them
+            elif page.path.endswith(".html") and page.path != "404.html":
                 listed.append(page.path)
             yield page
         if self.data.url:
             for page in sitemap_pages(listed):
                 yield replace(page, inputs=(tuple(page.context["paths"]),))
 
-    def _pages(self) -> Iterator[Page]:
+    def _pages(self) -> Iterator[Page | Family]:
         # Each page lists, as its inputs, the records it shows (see Page.inputs): the
         # lists of figures, speakers and sources their rows, the checks page its
         # checks and the claims they name, and so on.
@@ -289,15 +280,10 @@ class Renderer:
                 inputs=(source, self._shown_with_source(source.id)),
             )  # fmt: skip
         yield from self._claims_list_pages()
-        for claim in self.data.claims.values():
-            yield Page(
-                f"claims/{claim.id}.html", "claim.html",
-                lazy_context=partial(self.claim_context, claim),
-                inputs=(
-                    self._claim_shown(claim), self._shown_with_source(claim.source),
-                    self._checks_of_claim(claim.id),
-                ),
-            )  # fmt: skip
+        involved = derived.consistency.claims_involved
+        for source in sources:
+            if of_source := derived.claims_by_source.get(source.id):
+                yield self._claim_family(source.id, of_source, involved)
         yield Page("checks.html", "checks.html", inputs=self._all_checks_shown())
         yield Page(
             "downloads.html", "downloads.html",
@@ -317,6 +303,32 @@ class Renderer:
             inputs=tuple(self._record_shown(record) for record in newest),
         )  # fmt: skip
         yield Page("search.html", "search.html", inputs=self._search_shown())
+
+    def _claim_family(
+        self, source_id: str, claims: tuple[Claim, ...], involved: frozenset[str]
+    ) -> Family:
+        """The pages of a source's claims. Each shows its claim, its source with the
+        source's claims (in _shown_with_source), and the checks that name it: the
+        family's inputs are the source's, and the checks of those of its claims that
+        some check names (the others show none)."""
+        checks = tuple((c.id, self._checks_of_claim(c.id)) for c in claims if c.id in involved)
+        return Family(
+            f"claims of source {source_id}",
+            tuple(f"claims/{claim.id}.html" for claim in claims),
+            (self._shown_with_source(source_id), checks),
+            partial(self._claim_pages, claims),
+        )
+
+    def _claim_pages(self, claims: tuple[Claim, ...]) -> Iterator[Page]:
+        for claim in claims:
+            yield Page(
+                f"claims/{claim.id}.html", "claim.html",
+                lazy_context=partial(self.claim_context, claim),
+                inputs=(
+                    self._claim_shown(claim), self._shown_with_source(claim.source),
+                    self._checks_of_claim(claim.id),
+                ),
+            )  # fmt: skip
 
     def home_figures(self) -> tuple[tuple[Figure, ...], int]:
         """The figures the home page shows, and how many it leaves out: the key
@@ -650,6 +662,15 @@ class Renderer:
         context["link"] = self.fragments.links(context["root"])  # the root may be the page's own
         html = template.render(context)
         return html.encode("utf-8")
+
+    def markdown_texts(self) -> set[str]:
+        """Every text the default templates pass through the markdown filter."""
+        data = self.data
+        texts = {data.description, *(figure.description for figure in data.figures.values())}
+        for records in (data.claims, data.sources, data.events, data.relations):
+            texts.update(record.note for record in records.values() if record.note)
+        texts.discard("")
+        return texts
 
     def template_folders(self) -> list[Path]:
         """The folders templates are taken from, the --templates folder first."""
