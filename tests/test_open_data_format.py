@@ -53,6 +53,17 @@ def test_json_text_is_json_dumps_with_indent_2(value):
     assert opendata.json_text(value, indent=1) == json.dumps(value, ensure_ascii=False, indent=1)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(values, max_size=6), st.integers(min_value=0, max_value=3))
+def test_an_array_of_encoded_elements_is_what_json_text_writes(elements, depth):
+    """The downloads join each list of records, encoded one level deeper, in one call."""
+    encoded = [opendata.json_text(element, depth=depth + 1) for element in elements]
+    assert opendata.json_array(encoded, depth=depth) == opendata.json_text(elements, depth=depth)
+    as_members = [opendata.json_text(element, depth=2) for element in elements]
+    inside = {"list": opendata.json_array(as_members, depth=1)}  # as claims.json has them
+    assert opendata.json_text(inside) == reference_json({"list": elements})
+
+
 @pytest.mark.parametrize(
     "value",
     [{}, [], (), "", 0, -0.0, 1e16, 2**64, True, None, [[]], {"": {}}, [{}, [[], {}]]],

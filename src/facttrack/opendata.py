@@ -13,6 +13,7 @@ import math
 import operator
 import os
 import pickle
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -152,7 +153,7 @@ def _event_record(e: Event) -> dict[str, Any]:
 
 
 def document(
-    derived: Derived, claims: list[Any] | None = None, texts: RecordTexts | None = None
+    derived: Derived, claims: list[Any] | Encoded | None = None, texts: RecordTexts | None = None
 ) -> dict[str, Any]:
     """Everything the site shows, as one JSON document (the shape of SCHEMA).
     `claims`: the claims' records, when they are at hand (encoded, say); `texts`:
@@ -165,11 +166,11 @@ def document(
 
     def records(
         kind: str, values: Iterable[Any], make: Callable[[Any], dict[str, Any]]
-    ) -> list[Any]:
+    ) -> list[Any] | Encoded:
         ordered = sorted(values, key=lambda record: record.id)
         if texts is None:
             return [make(record) for record in ordered]
-        return [texts.record(kind, record, make) for record in ordered]
+        return json_array([texts.record(kind, record, make) for record in ordered], depth=1)
 
     return {
         "site": _site(data),
@@ -227,6 +228,15 @@ class Encoded(str):
     it is placed at."""
 
 
+def json_array(elements: list[str], indent: int = 2, depth: int = 0) -> Encoded:
+    """A JSON array, as json_text() writes it at `depth`, of elements encoded already
+    one level deeper: joined in one call rather than looked at one by one."""
+    if not elements:
+        return Encoded("[]")
+    inner = "\n" + " " * (indent * (depth + 1))
+    return Encoded("[" + inner + ("," + inner).join(elements) + "\n" + " " * (indent * depth) + "]")
+
+
 def json_text(value: Any, indent: int = 2, depth: int = 0) -> str:
     """The same text as json.dumps(value, ensure_ascii=False, indent=indent), twice as fast.
 
@@ -276,60 +286,70 @@ class RecordTexts:
 
     def __init__(
         self,
-        keys: dict[tuple[str, str], bytes] | None = None,
+        keys: dict[str, dict[str, bytes]] | None = None,
         previous: dict[bytes, tuple[str, str]] | None = None,
     ) -> None:
-        self.keys = keys or {}
+        self.keys = keys or {}  # kind -> record id -> key
         self.previous = previous or {}
         self.current: dict[bytes, tuple[str, str]] = {}
         self.encoded = 0  # records encoded, not taken from the previous build
 
-    def claim(self, derived: Derived, claim: Claim) -> tuple[str, str]:
-        """The claim's JSON text and CSV line."""
-        key = self.keys.get(("claim", claim.id))
-        texts = self.previous.get(key) if key is not None else None
-        if texts is None:
-            record = claim_record(derived, claim)
-            line = csv.writer(_Echo()).writerow(_csv_row(derived.linked.data, record))
-            texts = (json_text(record, depth=2), line)  # claims.json's records are 2 deep
-            self.encoded += 1
-        if key is not None:
-            self.current[key] = texts
+    def claims(self, derived: Derived, claims: Iterable[Claim]) -> list[tuple[str, str]]:
+        """Each claim's JSON text and CSV line, in order."""
+        keys, previous, current = self.keys.get("claim", {}), self.previous, self.current
+        texts = []
+        for claim in claims:  # every claim of the tracker, each build: kept lean
+            key = keys.get(claim.id)
+            found = previous.get(key) if key is not None else None
+            if found is None:
+                record = claim_record(derived, claim)
+                line = csv.writer(_Echo()).writerow(_csv_row(derived.linked.data, record))
+                found = (json_text(record, depth=2), line)  # claims.json's records are 2 deep
+                self.encoded += 1
+            if key is not None:
+                current[key] = found
+            texts.append(found)
         return texts
 
-    def record(self, kind: str, record: Any, make: Callable[[Any], dict[str, Any]]) -> Encoded:
+    def record(self, kind: str, record: Any, make: Callable[[Any], dict[str, Any]]) -> str:
         """A figure's, speaker's, source's or event's JSON text; `make` its record."""
-        key = self.keys.get((kind, record.id))
+        key = self.keys.get(kind, {}).get(record.id)
         texts = self.previous.get(key) if key is not None else None
         if texts is None:
             texts = (json_text(make(record), depth=2), "")
             self.encoded += 1
         if key is not None:
             self.current[key] = texts
-        return Encoded(texts[0])
+        return texts[0]
 
     @staticmethod
     def keys_of(
         data: Dataset, digests: dict[tuple[str, str], bytes]
-    ) -> dict[tuple[str, str], bytes]:
-        """(kind, id) -> the digests of what the record's texts show (see memo.Digests):
-        a claim's with its figure's, speaker's and source's, one after the other."""
+    ) -> dict[str, dict[str, bytes]]:
+        """kind -> record id -> the digests of what the record's texts show (see
+        memo.Digests): a claim's with its figure's, speaker's and source's, one after
+        the other; another record's with its kind."""
+        by_kind: dict[str, dict[str, bytes]] = defaultdict(dict)
+        for (kind, record_id), digest in digests.items():
+            by_kind[kind][record_id] = digest
+        claim, figure = by_kind["claim"], by_kind["figure"]
+        speaker, source = by_kind["speaker"], by_kind["source"]
         keys = {
-            ("claim", claim.id): digests["claim", claim.id]
-            + digests["figure", claim.figure]
-            + digests["speaker", claim.speaker]
-            + digests["source", claim.source]
-            for claim in data.claims.values()
+            "claim": {
+                c.id: claim[c.id] + figure[c.figure] + speaker[c.speaker] + source[c.source]
+                for c in data.claims.values()
+            }
         }
         for kind, records in (
             ("figure", data.figures), ("speaker", data.speakers),
             ("source", data.sources), ("event", data.events),
         ):  # fmt: skip
-            keys.update(((kind, i), kind.encode() + digests[kind, i]) for i in records)
+            prefix, digest_of = kind.encode(), by_kind[kind]
+            keys[kind] = {i: prefix + digest_of[i] for i in records}
         return keys
 
     @classmethod
-    def load(cls, store: Path, keys: dict[tuple[str, str], bytes]) -> RecordTexts:
+    def load(cls, store: Path, keys: dict[str, dict[str, bytes]]) -> RecordTexts:
         try:
             code, previous = pickle.loads(store.read_bytes())
         except Exception:  # none yet, or damaged: every claim is encoded
@@ -358,19 +378,16 @@ def files(derived: Derived, texts: RecordTexts | None = None) -> Iterator[tuple[
     data = derived.linked.data
     texts = texts or RecordTexts()
     claims = sorted(data.claims.values(), key=lambda c: c.id)
-    encoded = [texts.claim(derived, claim) for claim in claims]
-    claims_document = document(derived, [Encoded(json) for json, _ in encoded], texts)
-    yield JSON_PATH, _json_bytes(claims_document)
+    encoded = texts.claims(derived, claims)
+    claims_array = json_array([json for json, _ in encoded], depth=1)
+    yield JSON_PATH, _json_bytes(document(derived, claims_array, texts))
     yield SCHEMA_PATH, _json_bytes(schema(data.url))
     # From the records claims.json holds (in id order), so the CSVs cannot disagree with it.
     lines = {claim.id: line for claim, (_, line) in zip(claims, encoded, strict=True)}
     yield CSV_PATH, _csv_bytes(lines.values())
     for figure in derived.figures:
         steps = derived.series.get(figure.id, ())
-        yield (
-            f"{FIGURE_CSV_DIR}/{figure.id}.csv",
-            _csv_bytes(lines[step.claim.id] for step in steps),
-        )
+        yield f"{FIGURE_CSV_DIR}/{figure.id}.csv", _csv_bytes([lines[s.claim.id] for s in steps])
 
 
 # -- the published schema ---------------------------------------------------------

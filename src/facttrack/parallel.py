@@ -177,9 +177,11 @@ def write_pages(
     `jobs` processes."""
     work = _Work(renderer, pages, tasks, staging)
     done = Written()
-    # A few pages are rendered in-process, unless there are tasks to do beside them:
-    # after an edit the downloads take longer than its pages.
-    few = len(pages) < MIN_PAGES and not tasks
+    # A few pages, and the tasks, are done in-process: a worker forked from a build's
+    # memory copies every page of it whose reference counts it touches (the downloads
+    # touch every record), and so does the parent after the fork, which cost more than
+    # the downloads themselves after an edit (they reuse every record's text).
+    few = len(pages) < MIN_PAGES
     if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
         was_enabled = gc.isenabled()
         gc.disable()  # as in a worker (see _adopt), collecting every CHUNK pages
