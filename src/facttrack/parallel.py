@@ -13,13 +13,14 @@ is unavailable, or for small sites, everything runs in-process.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the renderer is imported by builds that render, not by `check`
+    from multiprocessing.context import ForkContext
+
     from .pages import Page
     from .render import Renderer
     from .write import Staging
@@ -70,6 +71,16 @@ class _Queue:
     taken: Any  # a multiprocessing Value
 
 
+def _fork_context() -> ForkContext | None:
+    """multiprocessing's fork context, where processes can fork. Imported only when
+    work is shared out: a rebuild after an edit does everything in-process."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
 # The work of a forked worker; set in the worker process only (see _adopt).
 _work: _Queue | None = None
 
@@ -78,9 +89,9 @@ def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) 
     """[function(item) for item in items], on up to `jobs` forked processes that
     inherit everything the parent holds (nothing is pickled on the way there; the
     results are, on the way back). In-process for one job, or without fork."""
-    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    context = _fork_context() if jobs > 1 and len(items) > 1 else None
+    if context is None:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork")
     gc.freeze()  # as for rendering: the workers' collections leave the parent's data alone
     try:
         with context.Pool(jobs, initializer=_adopt_map, initargs=(function, items)) as pool:
@@ -181,8 +192,8 @@ def write_pages(
     # memory copies every page of it whose reference counts it touches (the downloads
     # touch every record), and so does the parent after the fork, which cost more than
     # the downloads themselves after an edit (they reuse every record's text).
-    few = len(pages) < MIN_PAGES
-    if jobs <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
+    context = _fork_context() if jobs > 1 and len(pages) >= MIN_PAGES else None
+    if context is None:
         was_enabled = gc.isenabled()
         gc.disable()  # as in a worker (see _adopt), collecting every CHUNK pages
         gc.freeze()  # what the build holds already is never garbage: left out of collections
@@ -205,7 +216,6 @@ def write_pages(
     size = max(1, min(CHUNK, len(pages) // (8 * jobs)))
     queue: list[Job] = [("task", index, index) for index in range(len(tasks))]
     queue += [("pages", at, min(at + size, len(pages))) for at in range(0, len(pages), size)]
-    context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # how many jobs of the queue are taken
     # The parent takes jobs too, beside jobs - 1 workers: each page of the data that
     # a worker touches is copied into it (CPython writes reference counts), so one
