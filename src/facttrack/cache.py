@@ -9,7 +9,7 @@ modification time, size and inode. The next build reuses a page's previous file
 (hard-linked, untouched) when its fingerprint is the same and the file is still
 the one that build wrote; anything else is rendered again.
 
-The claim pages come in families, one per source (render.Family), each with a
+The claim pages come in families, one per source (pages.Family), each with a
 fingerprint of its own: a family whose fingerprint did not change keeps its pages
 without listing or digesting them one by one.
 """
@@ -281,20 +281,20 @@ def plan(
     for item in listing:
         if isinstance(item, Page):
             members: Iterable[Page] = (item,)
+            count += 1
         else:
             fingerprint = _fingerprint(key, b"family", item.name, item.inputs, of)
             families[item.name] = fingerprint
             count += len(item.paths)
-            if previous.families.get(item.name) == fingerprint:
-                entries = previous.pages
-                if all(kept(path, entries.get(path), None) for path in item.paths):
-                    fingerprints.update((path, entries[path].fingerprint) for path in item.paths)
-                    keep.update(item.paths)
-                    continue
-            count -= len(item.paths)  # counted below, one by one
+            entries = previous.pages
+            if previous.families.get(item.name) == fingerprint and all(
+                kept(path, entries.get(path), None) for path in item.paths
+            ):  # the same inputs, and every page's file as that build left it
+                fingerprints.update((path, entries[path].fingerprint) for path in item.paths)
+                keep.update(item.paths)
+                continue
             members = item.members()
         for page in members:
-            count += 1
             pages.append(page)
             if page.inputs is not None:
                 fingerprint = _fingerprint(key, b"page", page.path, page.inputs, of, page.template)
