@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from facttrack import chunks, memo
 from facttrack.build import Options, Result, check
+from facttrack.digests import keep_pickled
 from helpers import FIXTURES, ROOT, source_file
 
 
@@ -412,3 +414,15 @@ def test_a_tab_inside_a_line_does_not_stop_the_cut():
     parts = chunks.split(CUT.replace("note: x", 'note: "x\ty"'))
     assert parts is not None
     assert [chunk.line for chunk in parts.section("claims")] == [4, 6]
+
+
+def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path):
+    """memo, page cache notes and downloads' texts are all kept with keep_pickled."""
+    target = tmp_path / "cache" / "kept.pickle"
+    keep_pickled(target, {"a": (1, 2)})
+    assert pickle.loads(target.read_bytes()) == {"a": (1, 2)}
+    blocked = tmp_path / "a file" / "kept.pickle"  # its folder cannot be made
+    (tmp_path / "a file").write_text("not a folder")
+    keep_pickled(blocked, {"a": 1})  # no cache, and no error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file", "cache"]
+    assert [p.name for p in target.parent.iterdir()] == ["kept.pickle"]  # no temporary left

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .digests import code_key
+from .digests import code_key, keep_pickled
 from .memo import Digests
 from .model import Claim, Dataset, Event, Figure, Relation, Source, Speaker
 from .pages import Family, Page
@@ -174,13 +174,7 @@ def load_notes(store: Path) -> dict[str, str]:
 
 
 def save_notes(store: Path, known: dict[str, str]) -> None:
-    temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-    try:
-        store.parent.mkdir(exist_ok=True)
-        temporary.write_bytes(pickle.dumps((_notes_key(), known), pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, store)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a folder we cannot write: converted next time
+    keep_pickled(store, (_notes_key(), known))
 
 
 def _notes_key() -> bytes:

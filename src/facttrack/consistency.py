@@ -139,11 +139,7 @@ class Consistency:
 
     def involves_claim(self, claim_id: str) -> bool:
         """Some relation, conflict or decrease names the claim."""
-        return bool(
-            self.relations_of_claim(claim_id)
-            or self.conflicts_of_claim(claim_id)
-            or self.decreases_of_claim(claim_id)
-        )
+        return claim_id in self.claims_involved
 
     @property
     def failed(self) -> tuple[RelationCheck, ...]:

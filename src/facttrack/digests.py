@@ -1,10 +1,13 @@
 """Digests the caches are keyed by: of content, and of facttrack's own code (a cache
-written by other code is never used)."""
+written by other code is never used); and how a cache file is written."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -25,3 +28,17 @@ def code_key() -> bytes:
     for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
         hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return hasher.digest()
+
+
+def keep_pickled(target: Path, value: object) -> None:
+    """Pickle a value into a cache file, whole or not at all: written beside it, then
+    renamed over it. A folder that cannot be written leaves no cache, and no harm."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(exist_ok=True)
+        with temporary.open("wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)  # a crash never leaves half a cache
+    except OSError:
+        with contextlib.suppress(OSError):  # none made, or its folder is not one
+            temporary.unlink()

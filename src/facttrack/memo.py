@@ -25,7 +25,6 @@ a record to another line changes no page.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import pickle
 import time
 from collections import defaultdict
@@ -37,7 +36,7 @@ from typing import Any
 from . import chunks, load
 from . import validate as checks
 from .chunks import Chunk, Split
-from .digests import code_key, digest
+from .digests import code_key, digest, keep_pickled
 from .errors import Problems
 from .intervals import Interval
 from .link import FlatText, anchor_claim, anchor_event
@@ -176,15 +175,7 @@ def save_memo(data_dir: Path, checked: Checked) -> None:
     total = len(checked.memo.records) + len(checked.memo.sources)
     if checked.read_again <= REWRITE_SHARE * total:
         return
-    target = memo_file(data_dir)
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(exist_ok=True)
-        with temporary.open("wb") as file:
-            pickle.dump((FORMAT, checked.memo), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)  # a crash never leaves half a memo
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a folder we cannot write: no memo, no harm
+    keep_pickled(memo_file(data_dir), (FORMAT, checked.memo))
 
 
 def known_intervals(checked: Checked, previous: Memo | None) -> dict[str, Interval]:

@@ -11,7 +11,6 @@ import csv
 import json
 import math
 import operator
-import os
 import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,7 @@ from typing import Any
 
 from .consistency import Consistency, RelationCheck
 from .derive import Derived
-from .digests import code_key
+from .digests import code_key, keep_pickled
 from .memo import REWRITE_SHARE
 from .model import Claim, Dataset, Event, Figure, Source, Speaker
 
@@ -363,14 +362,7 @@ class RecordTexts:
         memo does: see memo.REWRITE_SHARE)."""
         if self.encoded <= REWRITE_SHARE * len(self.current) and self.previous:
             return  # a few claims encoded again next time cost less than writing all
-        temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-        try:
-            store.parent.mkdir(exist_ok=True)
-            kept = (code_key(), self.current)
-            temporary.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, store)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        keep_pickled(store, (code_key(), self.current))
 
 
 def files(derived: Derived, texts: RecordTexts | None = None) -> Iterator[tuple[str, bytes]]:

@@ -7,7 +7,8 @@ and writes them into the staging folder itself, and only what the parent needs
 comes back: which files it wrote, and where each page now is on disk (for the
 page cache, which so never looks at the files again). Each page is rendered
 exactly as in a serial build, so the site is the same byte for byte. Where fork
-is unavailable, or for small sites, everything runs in-process.
+is unavailable, or for a few pages (a rebuild after an edit), everything runs
+in-process.
 """
 
 from __future__ import annotations
