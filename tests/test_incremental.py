@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -346,3 +347,26 @@ def test_after_an_edit_only_the_families_it_touches_are_listed(data, tmp_path, m
     assert build(Options(data=data, out=out, search=False)).ok
     assert "claim-010" in listed and len(listed) < 300 // 5
     assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
+def test_a_group_has_one_fingerprint_whatever_was_digested_before_it(data):
+    """Fingerprints looks records up by the object, and joins a group's digests in one
+    call once its members are known: the digest must not depend on that order, and a
+    record that is not the dataset's own object (an edited copy) is digested by content."""
+    result = check(Options(data=data))
+    assert result.ok and result.derived is not None and result.digests
+    records = result.derived.linked.data
+    claim, other = list(records.claims.values())[:2]
+    figure = records.figures[claim.figure]
+    group = ((claim, figure), other, ("a label", 3))
+
+    fresh = cache.Fingerprints(result.digests, records)
+    warmed = cache.Fingerprints(result.digests, records)
+    for part in reversed(group):  # the members first, then the group
+        warmed.of(part)
+    assert fresh.of(group) == warmed.of(group)
+    assert fresh.of(claim) == result.digests[("claim", claim.id)]
+
+    copy = replace(claim, low=claim.low + 1, high=claim.high + 1)  # the same id, another object
+    assert fresh.of(copy) not in (fresh.of(claim), cache.Fingerprints().of(claim))
+    assert fresh.of((copy, figure)) != fresh.of((claim, figure))

@@ -209,7 +209,8 @@ def _plan(
         "search" if options.search else "no search",  # a site with an index, or without
     )
     previous = kept if kept is not None else cache.load(options.out)
-    plan = cache.plan(listing, key, records, previous, options.out, look=kept is None)
+    digests = cache.Fingerprints(records, data)
+    plan = cache.plan(listing, key, digests, previous, options.out, look=kept is None)
     same = len(plan.keep) == plan.count == len(previous.pages)
     same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)

@@ -26,78 +26,55 @@ from typing import Any, NamedTuple
 
 from .digests import code_key, keep_pickled
 from .memo import Digests
-from .model import Claim, Dataset, Event, Figure, Relation, Source, Speaker
+from .model import Dataset
 from .pages import Family, Page
 
 CACHE_DIR = ".facttrack-cache"
 FORMAT = 4  # bump when the cache file's layout changes
 
 
-_KINDS: dict[type, str] = {
-    Claim: "claim",
-    Event: "event",
-    Figure: "figure",
-    Speaker: "speaker",
-    Source: "source",
-    Relation: "relation",
-}
-
-
 class Fingerprints:
     """Stable digests of records and tuples of records, each computed once.
 
-    A record's digest is the check's (memo.Digests: of the text it was read from)
-    when the check could tell it, else that of its pickle, its whole content.
+    A record of the dataset has the check's digest (memo.Digests: of the text it was
+    read from) when the check could tell it; any other value, that of its pickle, its
+    whole content. Digests are looked up by the object's id(), so that the inputs of
+    a page are joined in one call (`joined`) once their groups are digested.
     """
 
-    def __init__(self, records: Digests | None = None) -> None:
+    def __init__(self, records: Digests | None = None, data: Dataset | None = None) -> None:
         self._records = records or {}
-        # type -> {record id -> digest}: looked up by the record's own id string, not by
-        # a (kind, id) tuple made and hashed for each of millions of lookups
-        self._by_type: dict[type, dict[str, bytes]] = {cls: {} for cls in _KINDS}
-        kinds = {kind: self._by_type[cls] for cls, kind in _KINDS.items()}
-        for (kind, record_id), digest in self._records.items():
-            if (table := kinds.get(kind)) is not None:  # a kind no page shows: unused
-                table[record_id] = digest
-        self._digests: dict[int, bytes] = {}
-        self._alive: list[Any] = []  # keeps every digested object, so its id() is not reused
+        self._digests: dict[int, bytes] = {}  # id(object) -> its digest
+        self._alive: list[Any] = [data]  # keeps every digested object, so its id() is not reused
+        if data is not None and records:
+            tables = (
+                ("claim", data.claims), ("event", data.events), ("figure", data.figures),
+                ("speaker", data.speakers), ("source", data.sources), ("relation", data.relations),
+            )  # fmt: skip
+            for kind, table in tables:
+                for record_id, record in table.items():
+                    if (digest := records.get((kind, record_id))) is not None:
+                        self._digests[id(record)] = digest
 
     def of(self, value: Any) -> bytes:
-        by_type = self._by_type
-        if type(value) is tuple:  # most calls: the groups of records pages share
-            digests = self._digests
-            digest = digests.get(id(value))
-            if digest is None:
-                of = self.of
-                parts = []
-                for item in value:  # records and groups: their digests looked up here
-                    kind = type(item)
-                    if kind is tuple:  # a group of records, mostly digested already
-                        found = digests.get(id(item))
-                    else:
-                        table = by_type.get(kind)
-                        found = table.get(item.id) if table is not None else None
-                    parts.append(of(item) if found is None else found)
-                digest = _digest(b"".join(parts))
-                self._keep(value, digest)
-            return digest
-        table = by_type.get(type(value))
-        if table is not None:
-            digest = table.get(value.id)
-            if digest is not None:  # a record the check digested: nothing to keep
-                return digest
         digest = self._digests.get(id(value))
         if digest is None:
-            if isinstance(value, Dataset) and self._records:
+            if type(value) is tuple:  # the groups of records pages share
+                digest = _digest(self.joined(value))
+            elif isinstance(value, Dataset) and self._records:
                 digest = self._dataset(value)
             else:  # a frozen dataclass of plain values: its pickle is its content
                 digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            self._keep(value, digest)
+            self._digests[id(value)] = digest
+            self._alive.append(value)
         return digest
 
-    def _keep(self, value: Any, digest: bytes) -> None:
-        self._digests[id(value)] = digest
-        self._alive.append(value)  # so that its id() is not reused
+    def joined(self, values: tuple[Any, ...]) -> bytes:
+        """The digests of `values`, one after the other."""
+        try:  # most calls: every value a record or a group digested already
+            return b"".join(map(self._digests.get, map(id, values)))  # type: ignore[arg-type]
+        except TypeError:  # a None: some value not digested yet
+            return b"".join([self.of(value) for value in values])
 
     def _dataset(self, data: Dataset) -> bytes:
         """Every record, in the order the files have them, and the site's own fields."""
@@ -247,7 +224,7 @@ class Plan:
 def plan(
     listing: Iterable[Page | Family],
     key: bytes,
-    records: Digests | None,
+    records: Fingerprints,
     previous: Previous,
     out: Path,
     look: bool = True,
@@ -257,7 +234,7 @@ def plan(
     pages as they are, unlisted, when all of them are still there; any other family
     is listed and its pages fingerprinted one by one. `look=False`: the caller knows
     that nothing else wrote to `out` since, so the files are not looked at."""
-    of = Fingerprints(records).of
+    joined = records.joined
     folder = str(out)
 
     def kept(path: str, entry: Entry | None, fingerprint: str | None) -> bool:
@@ -277,7 +254,7 @@ def plan(
             members: Iterable[Page] = (item,)
             count += 1
         else:
-            fingerprint = _fingerprint(key, b"family", item.name, item.inputs, of)
+            fingerprint = _fingerprint(key, b"family", item.name, item.inputs, joined)
             families[item.name] = fingerprint
             count += len(item.paths)
             entries = previous.pages
@@ -291,7 +268,8 @@ def plan(
         for page in members:
             pages.append(page)
             if page.inputs is not None:
-                fingerprint = _fingerprint(key, b"page", page.path, page.inputs, of, page.template)
+                inputs, template = page.inputs, page.template
+                fingerprint = _fingerprint(key, b"page", page.path, inputs, joined, template)
                 fingerprints[page.path] = fingerprint
                 if kept(page.path, previous.pages.get(page.path), fingerprint):
                     keep.add(page.path)
@@ -303,10 +281,10 @@ def _fingerprint(
     kind: bytes,
     name: str,
     inputs: tuple[Any, ...],
-    of: Callable[[Any], bytes],
+    joined: Callable[[tuple[Any, ...]], bytes],
     template: str = "",
 ) -> str:
     # The inputs tuple of a page or a family is never shared: its items' digests go
     # straight into its own, rather than into a digest of their own that is kept.
     head = b"\0".join([key, kind, name.encode(), template.encode(), b""])
-    return _digest(head + b"".join([of(item) for item in inputs])).hex()
+    return _digest(head + joined(inputs)).hex()
