@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +225,6 @@ class Renderer:
         self._site_summary = jinja2.filters.do_truncate(self.env, description, 200)
         self.history = history or History(available=False, reason="not read for this build")
         self._groups: dict[str, tuple[Any, ...]] = {}  # built once, shared by many pages
-        self._claim_groups: dict[str, tuple[Any, ...]] = {}  # claim id -> _claim_shown's
 
     # -- page kinds ---------------------------------------------------------
 
@@ -477,22 +476,22 @@ class Renderer:
 
     def _shown(self, claims: tuple[Claim, ...]) -> tuple[Any, ...]:
         """Claims with the figure, speaker and source each of them names."""
-        claim_shown = self._claim_shown
-        return tuple([claim_shown(claim) for claim in claims])  # a list first: faster
+        groups = self._claim_groups
+        return tuple([groups[claim.id] for claim in claims])  # a list first: faster
 
     def _claim_shown(self, claim: Claim) -> tuple[Any, ...]:
-        # one tuple per claim, shared by every group it is in: digested once (cache.py)
-        shown = self._claim_groups.get(claim.id)
-        if shown is None:
-            data = self.data
-            shown = (
-                claim,
-                data.figures[claim.figure],
-                data.speakers[claim.speaker],
-                data.sources[claim.source],
-            )
-            self._claim_groups[claim.id] = shown
-        return shown
+        return self._claim_groups[claim.id]
+
+    @cached_property
+    def _claim_groups(self) -> dict[str, tuple[Any, ...]]:
+        """claim id -> the claim with its figure, speaker and source: one tuple per
+        claim, shared by every group it is in, so that it is digested once (cache.py)."""
+        data = self.data
+        figures, speakers, sources = data.figures, data.speakers, data.sources
+        return {
+            claim.id: (claim, figures[claim.figure], speakers[claim.speaker], sources[claim.source])
+            for claim in data.claims.values()
+        }
 
     def _shown_with_figure(self, figure_id: str) -> tuple[Any, ...]:
         """A figure with its claims, as its page and its claims' pages show them."""
