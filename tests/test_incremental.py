@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -117,14 +118,54 @@ def test_a_no_change_rebuild_touches_no_file(data, tmp_path):
     assert stamps(out) == before
 
 
-def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path):
+@pytest.fixture(params=["looked at beside the check", "looked at in-process"])
+def looking(request, monkeypatch):
+    """Whether the previous site's files are looked at by a forked process (LookAhead)
+    or by the build itself, as where a process cannot fork."""
+    if request.param == "looked at in-process":
+        monkeypatch.setattr(cache, "LookAhead", _NoLookAhead)
+    else:  # also when a test left a thread behind: the forked process only runs stat
+        monkeypatch.setattr(threading, "active_count", lambda: 1)
+    return request.param
+
+
+class _NoLookAhead(cache.LookAhead):
+    def __init__(self, out: Path) -> None:
+        self._pid, self._pipe = 0, -1
+
+
+def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path, looking):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out)).ok
     page = out / "claims" / "claim-007.html"
     original = page.read_bytes()
     page.write_bytes(b"edited")
+    (out / "sources" / "index.html").unlink()
     assert build(Options(data=data, out=out)).ok
     assert page.read_bytes() == original
+    assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
+
+
+def test_the_files_looked_at_beside_the_check_are_those_the_build_would_find(
+    data, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    (out / "claims" / "claim-007.html").write_bytes(b"edited")
+    (out / "sources" / "index.html").unlink()
+    looking = cache.LookAhead(out)
+    previous = cache.load(out)
+    found = cache.changed_pages(previous, out)
+    assert found == {"claims/claim-007.html", "sources/index.html"}
+    assert looking.changed(previous) == found
+    # what it found for another page cache (a build in between) is not used
+    stale = cache.LookAhead(out)
+    assert previous.stamp is not None
+    assert stale.changed(replace(previous, stamp=(0, 0, 0))) is None
+    stopped = cache.LookAhead(out)  # a build that ends before it asks: stopped and reaped
+    stopped.close()
+    assert stopped.changed(previous) is None
 
 
 DAMAGED_CACHES = {

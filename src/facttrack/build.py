@@ -195,6 +195,7 @@ def _plan(
     options: Options,
     records: memo.Digests | None,
     kept: cache.Previous | None,
+    looking: cache.LookAhead | None,
 ) -> _Plan:
     if not options.cache:
         pages = list(expand(listing))
@@ -209,8 +210,9 @@ def _plan(
         "search" if options.search else "no search",  # a site with an index, or without
     )
     previous = kept if kept is not None else cache.load(options.out)
+    changed = looking.changed(previous) if looking is not None and kept is None else None
     digests = cache.Fingerprints(records, data)
-    plan = cache.plan(listing, key, digests, previous, options.out, look=kept is None)
+    plan = cache.plan(listing, key, digests, previous, options.out, kept is None, changed)
     same = len(plan.keep) == plan.count == len(previous.pages)
     same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)
@@ -223,6 +225,7 @@ def _write(
     checked: memo.Checked | None,
     timings: Timings,
     warm: Warm | None,
+    looking: cache.LookAhead | None = None,
 ) -> tuple[WriteResult, int, bool]:
     """Write the site, rendering only the pages whose inputs changed; (what was
     written, how many pages, whether the search index was kept behind the pages)."""
@@ -231,7 +234,7 @@ def _write(
     with step("list the pages"):
         listing = list(renderer.pages())
     with step("fingerprint the pages"):
-        plan = _plan(renderer, listing, options, records, warm.pages if warm else None)
+        plan = _plan(renderer, listing, options, records, warm.pages if warm else None, looking)
     pages = plan.pages
     # done beside the pages, on every core: the downloads, and the memo for the next check
     tasks: list[Task] = [partial(_downloads, renderer.derived, records, options, warm)]
@@ -337,6 +340,22 @@ def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str
 def build(options: Options, warm: Warm | None = None) -> Result:
     """Check everything, then render and write the site; nothing is written on error.
     `warm`: what the previous build of a long-running caller kept (it is updated)."""
+    # The previous site's files are looked at beside the check, unless the caller of a
+    # warm build owns the folder (see Warm).
+    looking = cache.LookAhead(options.out) if options.cache and not _warm_pages(warm) else None
+    try:
+        return _build(options, warm, looking)
+    finally:
+        if looking is not None:
+            looking.close()
+
+
+def _warm_pages(warm: Warm | None) -> bool:
+    return warm is not None and warm.pages is not None
+
+
+def _build(options: Options, warm: Warm | None, looking: cache.LookAhead | None) -> Result:
+    """build(), with the previous site's files looked at by `looking`."""
     # The renderer (Jinja, Markdown, the charts) is imported here, by the builds that
     # render: `facttrack check` starts a tenth of a second sooner without it.
     import jinja2
@@ -357,7 +376,7 @@ def build(options: Options, warm: Warm | None = None) -> Result:
     try:
         with result.timings.step("convert the Markdown"):
             _convert_markdown(renderer, options)
-        written = _write(renderer, options, checked, result.timings, warm)
+        written = _write(renderer, options, checked, result.timings, warm, looking)
         result.written, result.pages, result.search_stale = written
     except jinja2.TemplateSyntaxError as exc:
         result.problems.error(

@@ -7,7 +7,8 @@ description. After a build the fingerprints are kept in
 `.facttrack-cache/<out>.pickle` beside the output folder, with each file's
 modification time, size and inode. The next build reuses a page's previous file
 (hard-linked, untouched) when its fingerprint is the same and the file is still
-the one that build wrote; anything else is rendered again.
+the one that build wrote; anything else is rendered again. The files are looked
+at while the build checks the data, by a forked process (LookAhead).
 
 The claim pages come in families, one per source (pages.Family), each with a
 fingerprint of its own: a family whose fingerprint did not change keeps its pages
@@ -19,10 +20,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from .digests import code_key, keep_pickled
 from .memo import Digests
@@ -120,6 +122,7 @@ class Previous:
     pages: dict[str, Entry]
     files: tuple[str, ...] = ()  # every file of the site, from its root
     families: dict[str, str] = field(default_factory=dict)  # name -> fingerprint
+    stamp: tuple[int, int, int] | None = None  # the cache file's inode, mtime and size
 
 
 def cache_file(out: Path) -> Path:
@@ -129,7 +132,9 @@ def cache_file(out: Path) -> Path:
 def load(out: Path) -> Previous:
     """The previous build's entries; none when there is no usable cache."""
     try:
-        stored = pickle.loads(cache_file(out).read_bytes())
+        with cache_file(out).open("rb") as file:
+            found = os.fstat(file.fileno())
+            stored = pickle.loads(file.read())
         if stored.get("format") != FORMAT:
             return Previous({})
         pages = {path: Entry._make(values) for path, values in stored["pages"].items()}
@@ -138,7 +143,93 @@ def load(out: Path) -> Previous:
         return Previous({})
     if not (isinstance(files, tuple) and isinstance(families, dict)):
         return Previous({})
-    return Previous(pages, files, families)
+    return Previous(pages, files, families, (found.st_ino, found.st_mtime_ns, found.st_size))
+
+
+def changed_pages(previous: Previous, out: Path) -> frozenset[str]:
+    """The pages whose file in `out` is not the one the previous build wrote."""
+    folder = str(out)
+    return frozenset(
+        path
+        for path, entry in previous.pages.items()
+        if not still_there(entry, os.path.join(folder, path))
+    )
+
+
+class LookAhead:
+    """The previous site's files looked at in a forked process while the build checks
+    the data, on the other core: at 10,000 claims, the `stat` of 11,833 pages took a
+    tenth of the time of a rebuild after an edit. The process reads the page cache
+    itself and sends back only the pages whose file changed, with the cache file's
+    stamp, so that the result is used only with that same cache. Where a process
+    cannot fork (or has threads, which a fork leaves behind), or anything fails, the
+    build looks at the files itself, as before."""
+
+    def __init__(self, out: Path) -> None:
+        self._pid = 0
+        self._pipe = -1
+        if not (hasattr(os, "fork") and cache_file(out).is_file()):
+            return
+        import threading  # imported already by anything that started a thread
+
+        if threading.active_count() > 1:
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: looked at in-process
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the forked process: never returns
+            os.close(read)
+            _send_changed_pages(out, write)
+        os.close(write)
+        self._pid, self._pipe = pid, read
+
+    def changed(self, previous: Previous) -> frozenset[str] | None:
+        """The pages whose file changed, as the forked process found them for this
+        page cache; None: the caller looks at the files itself."""
+        if not self._pid:
+            return None
+        try:
+            with os.fdopen(self._pipe, "rb") as pipe:
+                self._pipe = -1
+                stamp, changed = pickle.loads(pipe.read())
+        except Exception:  # the process died or wrote nothing
+            return None
+        finally:
+            self.close()
+        if previous.stamp is None or stamp != previous.stamp:
+            return None
+        return changed if isinstance(changed, frozenset) else None
+
+    def close(self) -> None:
+        """Stop the process if it is still looking, and reap it."""
+        if self._pipe != -1:
+            os.close(self._pipe)
+            self._pipe = -1
+        if self._pid:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+def _send_changed_pages(out: Path, pipe: int) -> NoReturn:
+    """In the forked process: write (stamp, changed pages) to `pipe`, then exit at once
+    (no clean-up, and no flush of the output the parent had buffered)."""
+    status = 1
+    try:
+        previous = load(out)
+        message = pickle.dumps((previous.stamp, changed_pages(previous, out)))
+        with os.fdopen(pipe, "wb") as file:
+            file.write(message)
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def load_notes(store: Path) -> dict[str, str]:
@@ -228,12 +319,14 @@ def plan(
     previous: Previous,
     out: Path,
     look: bool = True,
+    changed: frozenset[str] | None = None,
 ) -> Plan:
     """Fingerprint the pages, and find those whose file in `out` the previous build
     wrote from the same inputs. A family whose fingerprint did not change keeps its
     pages as they are, unlisted, when all of them are still there; any other family
     is listed and its pages fingerprinted one by one. `look=False`: the caller knows
-    that nothing else wrote to `out` since, so the files are not looked at."""
+    that nothing else wrote to `out` since, so the files are not looked at; `changed`:
+    they were looked at already (LookAhead), and these pages' files had changed."""
     joined = records.joined
     folder = str(out)
 
@@ -241,7 +334,14 @@ def plan(
         return (
             entry is not None
             and (fingerprint is None or entry.fingerprint == fingerprint)
-            and (not look or still_there(entry, os.path.join(folder, path)))
+            and (
+                not look
+                or (
+                    path not in changed
+                    if changed is not None
+                    else still_there(entry, os.path.join(folder, path))
+                )
+            )
         )
 
     fingerprints: dict[str, str] = {}
