@@ -67,9 +67,10 @@ class PartialDate:
             return f"{MONTH_NAMES[self.month]} {self.year}"
         return f"{self.day} {MONTH_NAMES[self.month]} {self.year}"
 
-    def sort_key(self) -> tuple[int, int, int]:
-        """Orders a month before its days and a year before its months."""
-        return (self.year, self.month or 0, self.day or 0)
+    def sort_key(self) -> int:
+        """Orders a month before its days and a year before its months: 20250100 for
+        January 2025 (one int, which sorts faster than a tuple of three)."""
+        return self.year * 10_000 + (self.month or 0) * 100 + (self.day or 0)
 
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)

@@ -21,7 +21,7 @@ class TimelineEntry:
     event: Event | None = None
 
     @property
-    def sort_key(self) -> tuple[tuple[int, int, int], int, str]:
+    def sort_key(self) -> tuple[int, int, str]:
         record_id = self.claim.id if self.claim else self.event.id if self.event else ""
         return (self.date.sort_key(), 0 if self.event else 1, record_id)
 
@@ -63,12 +63,12 @@ class Derived:
     consistency: Consistency  # relations, conflicts and decreasing running totals
 
 
-def series_key(claim: Claim) -> tuple[tuple[int, int, int], tuple[int, int, int], str]:
+def series_key(claim: Claim) -> tuple[int, int, str]:
     """As-of order; claims about the same date in the order they were stated."""
     return (claim.as_of.sort_key(), claim.stated_on.sort_key(), claim.id)
 
 
-def stated_key(claim: Claim) -> tuple[tuple[int, int, int], str]:
+def stated_key(claim: Claim) -> tuple[int, str]:
     return (claim.stated_on.sort_key(), claim.id)
 
 

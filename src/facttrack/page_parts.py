@@ -267,7 +267,7 @@ def feed_records(derived: Derived) -> list[Claim | Event]:
     """The claims (by the date stated) and events the feed shows: the newest, in the
     order a sort of them all by (date, kind, id), newest first, gives; without one."""
     data = derived.linked.data
-    dated: Iterator[tuple[tuple[int, int, int], str, str, Claim | Event]] = itertools.chain(
+    dated: Iterator[tuple[int, str, str, Claim | Event]] = itertools.chain(
         ((claim.stated_on.sort_key(), "claim", claim.id, claim) for claim in data.claims.values()),
         ((event.date.sort_key(), "event", event.id, event) for event in data.events.values()),
     )
