@@ -58,8 +58,30 @@ def test_the_real_data_round_trips_through_pickle() -> None:
 
 def test_a_record_pickles_as_its_class_and_values() -> None:
     location = Location("data/claims.yaml", 12, 5)
-    assert location.__reduce__() == (Location, ("data/claims.yaml", 12, 5))
+    assert location.__reduce__() == (Location._from_fields, ("data/claims.yaml", 12, 5))
     assert pickle.loads(pickle.dumps(location)) == location
+    assert b"Location._from_fields" in pickle.dumps(location, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@pickled_by_fields
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Named:
+    """Fields named as a generated function's locals might be."""
+
+    record: str
+    new: int
+    cls: tuple[int, ...]
+    self: str | None = None
+
+
+def test_fields_named_like_the_makers_own_names_come_back_as_they_were() -> None:
+    named = _Named("a", 2, (3,), "d")
+    again = pickle.loads(pickle.dumps([named, named], protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == [named, named]
+    assert again[0] is again[1]  # one object, as pickled
+    assert type(again[0]) is _Named
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again[0].new = 5  # type: ignore[misc]
 
 
 def test_a_record_of_one_field_pickles_as_a_tuple_of_one() -> None:
@@ -68,7 +90,7 @@ def test_a_record_of_one_field_pickles_as_a_tuple_of_one() -> None:
     class One:
         value: int
 
-    assert One(3).__reduce__() == (One, (3,))
+    assert One(3).__reduce__() == (One._from_fields, (3,))  # type: ignore[attr-defined]
 
 
 def test_fields_outside_init_are_refused() -> None:
@@ -79,3 +101,15 @@ def test_fields_outside_init_are_refused() -> None:
 
     with pytest.raises(TypeError, match="every field must be an __init__ argument"):
         pickled_by_fields(Derived)
+
+
+def test_a_record_with_post_init_is_refused() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            assert self.value > 0
+
+    with pytest.raises(TypeError, match="skips __post_init__"):
+        pickled_by_fields(Checked)

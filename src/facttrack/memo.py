@@ -38,6 +38,7 @@ from . import validate as checks
 from .chunks import Chunk, Split
 from .digests import code_key, digest, keep_pickled
 from .errors import Problems
+from .frozen import pickled_by_fields
 from .intervals import Interval
 from .link import FlatText, anchor_claim, anchor_event
 from .load import RawData, YamlList, YamlMap
@@ -60,7 +61,8 @@ _KIND = {
 }
 
 
-@dataclass(frozen=True)
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class Stored:
     """What a chunk became: its record as validated when the chunk began on `line`."""
 
@@ -71,7 +73,8 @@ class Stored:
     anchor: Anchor | None = None  # claims and events: where the quote is
 
 
-@dataclass(frozen=True)
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class StoredSource:
     stat: tuple[int, int, int]  # size, modification time (ns), inode, before it was read
     source: Source
