@@ -113,3 +113,13 @@ def test_a_record_with_post_init_is_refused() -> None:
 
     with pytest.raises(TypeError, match="skips __post_init__"):
         pickled_by_fields(Checked)
+
+
+def test_claims_laid_out_alike_share_one_positions_tuple() -> None:
+    # the memo then pickles it once (see validate._shared)
+    derived = check(Options(data=ROOT / "data", cache=False)).derived
+    assert derived is not None
+    claims = list(derived.linked.data.claims.values())
+    layouts = {claim.positions for claim in claims}
+    assert len(layouts) < len(claims)
+    assert len({id(claim.positions) for claim in claims}) == len(layouts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -164,11 +165,21 @@ class Record:
     def positions(self) -> Positions:
         """model.Positions: each field, its line below the record's, its column."""
         first = self.values.line
-        return tuple(
-            item
-            for key, (line, col) in self.values.key_positions.items()
-            for item in (key, line - first, col)
+        return _shared(
+            tuple(
+                item
+                for key, (line, col) in self.values.key_positions.items()
+                for item in (key, line - first, col)
+            )
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared(positions: Positions) -> Positions:
+    """One tuple for all the records whose fields are laid out alike (most of a
+    tracker's claims are): the check's memo pickles it once, and reads back one
+    object rather than one per record (a seventh of the time it takes to read the memo)."""
+    return positions
 
 
 def _is_number(value: Any) -> bool:
