@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -111,6 +113,18 @@ def test_serve_stops_cleanly_and_reports_a_busy_port(served, cli, project):
         r"Build 1: OK in \d+\.\d s, serving the site \(1 warning; run 'facttrack check'\)\.", log
     )
     assert "Traceback" not in log
+
+
+def test_serve_stops_on_a_kill_the_kernel_hands_to_another_thread(served):
+    # A process-wide SIGTERM may be delivered to any thread; Python runs its handler in
+    # the main thread, which must then wake up by itself (it waited for ever before).
+    _, _, process = served
+    others = [int(task) for task in os.listdir(f"/proc/{process.pid}/task")]
+    others.remove(process.pid)
+    assert others  # the server's and the watcher's threads
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.tgkill(process.pid, others[0], signal.SIGTERM) == 0, os.strerror(ctypes.get_errno())
+    assert process.wait(timeout=10) == 0
 
 
 def test_a_template_change_rebuilds_and_a_broken_template_is_shown(project, tmp_path):

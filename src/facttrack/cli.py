@@ -6,7 +6,7 @@ import argparse
 import os
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -170,7 +170,11 @@ def run_serve(args: argparse.Namespace) -> int:
             "(rebuilt on every change; Ctrl-C stops it).",
             flush=True,
         )
-        threading.Event().wait()
+        # Woken every half second: the kernel may hand a SIGTERM to any thread, and
+        # Python runs its handler only once the main thread runs again; a wait with
+        # no timeout then never returned (a rare hang on `kill`, seen in CI).
+        while True:
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
