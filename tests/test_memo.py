@@ -72,6 +72,7 @@ def claims_file(data: Path) -> Path:
 def edit_claims(data: Path, old: str, new: str, count: int = 1) -> None:
     text = claims_file(data).read_text(encoding="utf-8")
     assert old in text, old
+    assert new != old, f"an edit that changes nothing: {old!r}"
     claims_file(data).write_text(text.replace(old, new, count), encoding="utf-8")
 
 
@@ -103,7 +104,7 @@ def _value_and_quote(data: Path) -> None:
 
 def _figure_unit(data: Path) -> None:
     chunk = record_text(data, "crossing-points")
-    edit_claims(data, chunk, chunk.replace("unit: crossing points", "unit: border crossings"))
+    edit_claims(data, chunk, chunk.replace("unit: places", "unit: border crossings"))
 
 
 def _figure_label(data: Path) -> None:
@@ -282,6 +283,130 @@ def test_a_check_after_one_edit_reads_only_that_record_again(tmp_path):
     assert rechecked.read_again == 1 + relations
 
 
+def _two_claims_at_once(data: Path) -> None:
+    _as_of(data)
+    _value_and_quote(data)
+
+
+def _item_line_indented(data: Path) -> None:
+    edit_claims(
+        data,
+        "  - id: un-estimated-3-8-million-afghans",
+        "   - id: un-estimated-3-8-million-afghans",
+    )
+
+
+def _line_added_to_a_claim(data: Path) -> None:
+    chunk = record_text(data, "un-estimated-3-8-million-afghans")
+    edit_claims(data, chunk, chunk + "    note: One line more.\n")
+
+
+def _claim_id_changed(data: Path) -> None:
+    chunk = record_text(data, "un-estimated-3-8-million-afghans")
+    edit_claims(data, chunk, chunk.replace("un-estimated-3-8", "un-estimate-3-8", 1))
+
+
+def _claim_and_figure(data: Path) -> None:
+    _as_of(data)
+    _figure_label(data)
+
+
+# Edits the memo's result is patched for, and edits left to the whole recheck (run)
+PATCHED = [
+    ("nothing", lambda data: None, True),
+    ("a claim's as_of", _as_of, True),
+    ("a claim's qualifier", _value_and_quote, True),
+    ("two claims at once", _two_claims_at_once, True),
+    ("an event's title", _event_quote, True),
+    ("a claim's quote no longer in its source", _quote_not_in_source, False),  # an error
+    ("an item's line indented", _item_line_indented, False),
+    ("a line added to a claim", _line_added_to_a_claim, False),
+    ("a claim's id", _claim_id_changed, False),
+    ("a claim and a figure", _claim_and_figure, False),
+    ("a relation's note", _relation_note, False),
+    ("a source's publication date", _source_published, False),
+    ("a source removed, claims citing it", _source_removed, False),
+]
+
+
+def _patched(data: Path, previous: memo.Memo) -> memo.Checked | None:
+    try:
+        return memo._Recheck(previous, previous.today).patch(data)
+    except memo._GiveUp:  # a problem: recheck() leaves it to the full check
+        return None
+
+
+@pytest.mark.parametrize("name,change,patched", PATCHED, ids=[e[0] for e in PATCHED])
+def test_an_edit_inside_records_patches_the_previous_result(name, change, patched, tmp_path):
+    data = copy_of(ROOT / "data", tmp_path)
+    memo_check(data)
+    change(data)
+    previous = memo.load_memo(data)
+    assert previous is not None
+    result = _patched(data, previous)
+    assert (result is not None) == patched
+    if result is not None:
+        assert_same_as_the_whole_recheck(result, data, previous)
+    assert_same_as_full_check(data)
+
+
+def assert_same_as_the_whole_recheck(result: memo.Checked, data: Path, previous: memo.Memo) -> None:
+    """A patched result is what run() finds, memo and all (the next check patches it)."""
+    whole = memo._Recheck(previous, previous.today).run(data)
+    assert result.linked == whole.linked
+    for name in ("claim_anchors", "event_anchors"):  # in the same order too
+        assert list(getattr(result.linked, name)) == list(getattr(whole.linked, name))
+    assert list(result.linked.data.claims) == list(whole.linked.data.claims)
+    assert result.digests == whole.digests
+    assert result.read_again == whole.read_again
+    for name in ("text", "order", "starts", "sources", "head", "site", "today", "records"):
+        assert getattr(result.memo, name) == getattr(whole.memo, name), name
+    assert result.memo.linked == whole.linked and result.memo.digests == whole.digests
+
+
+def test_a_claim_moved_to_another_source_is_patched_in_that_source_s_place(tmp_path):
+    data = copy_of(ROOT / "data", tmp_path)
+    original = data / "sources" / "expel-one-million-by-january-2023-11-22.txt"
+    (data / "sources" / "a-copy.txt").write_text(original.read_text(encoding="utf-8"))
+    age_sources(data)
+    memo_check(data)
+    chunk = first_record(data, "claims")
+    assert "source: expel-one-million-by-january-2023-11-22" in chunk
+    edit_claims(data, chunk, chunk.replace("expel-one-million-by-january-2023-11-22", "a-copy"))
+    previous = memo.load_memo(data)
+    assert previous is not None
+    result = _patched(data, previous)
+    assert result is not None
+    assert_same_as_the_whole_recheck(result, data, previous)
+    first = next(iter(result.linked.claim_anchors))  # a-copy comes first among the sources
+    assert result.linked.claim_anchors[first].source == "a-copy"
+    assert_same_as_full_check(data)
+
+
+def test_a_patched_memo_is_patched_again_after_the_next_edit(tmp_path, monkeypatch):
+    # as facttrack serve does: each check from the one before, kept in memory
+    data = copy_of(ROOT / "data", tmp_path)
+    memo_check(data)
+    previous = memo.load_memo(data)
+    assert previous is not None
+    cut: list[int] = []
+    split = chunks.split
+    monkeypatch.setattr(chunks, "split", lambda text: cut.append(len(text)) or split(text))
+    for change in (_as_of, _value_and_quote, _event_quote):
+        change(data)
+        result = memo.recheck(data, previous, previous.today)
+        assert result is not None
+        previous = result.memo
+        text = claims_file(data).read_text(encoding="utf-8")
+        assert previous.text == text
+        assert all(
+            text.startswith(key[1], start)
+            for key, start in zip(previous.order, previous.starts, strict=True)
+        )
+        assert result.linked == full_check(data).derived.linked  # type: ignore[union-attr]
+    assert cut and max(cut) < len(text) / 10  # only the records edited were cut again
+
+
 def test_a_source_changed_just_after_the_memo_is_read_again(tmp_path):
     """Modification times are coarse: a file changed as the memo was made may keep
     its size and time, so files that recent are never trusted on their stat."""
@@ -426,3 +551,28 @@ def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path):
     keep_pickled(blocked, {"a": 1})  # no cache, and no error
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a file", "cache"]
     assert [p.name for p in target.parent.iterdir()] == ["kept.pickle"]  # no temporary left
+
+
+in_place = st.lists(
+    st.tuples(st.sampled_from(["digit", "indent"]), st.integers(0, len(LINES) - 1)),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(in_place)
+def test_random_edits_in_place_are_patched_as_the_whole_recheck_finds(changes):
+    with tempfile.TemporaryDirectory() as folder:
+        data = copy_of(FIXTURES / "small", Path(folder))
+        memo_check(data)
+        previous = memo.load_memo(data)
+        assert previous is not None
+        lines = LINES
+        for change in changes:
+            lines = apply(lines, change)
+        claims_file(data).write_text("".join(lines), encoding="utf-8")
+        result = _patched(data, previous)
+        if result is not None:
+            assert_same_as_the_whole_recheck(result, data, previous)
+        assert_same_as_full_check(data)

@@ -40,6 +40,7 @@ class Chunk:
     section: str  # the record list: claims, figures, ...
     text: str  # the record's lines, verbatim
     line: int  # the line its first line is on (1-based)
+    start: int = 0  # where it starts in the file's text
 
     @property
     def end_line(self) -> int:
@@ -51,6 +52,7 @@ class Chunk:
 class Split:
     head: str  # the text outside the records, in order
     chunks: tuple[Chunk, ...]
+    text: str = ""  # the whole text cut
 
     def section(self, name: str) -> list[Chunk]:
         return [chunk for chunk in self.chunks if chunk.section == name]
@@ -80,20 +82,25 @@ def split(text: str) -> Split | None:
             header = _LIST_HEADER.match(text, at)
             section = header.group(1) if header and header.group(1) in RECORD_LISTS else None
             indent, starts = None, None
-        line = _close(text[start:at], in_record, line, head, chunks)
+        line = _close(text[start:at], in_record, line, start, head, chunks)
         start, in_record = at, starts
-    _close(text[start:], in_record, line, head, chunks)
-    return Split("".join(head), tuple(chunks))
+    _close(text[start:], in_record, line, start, head, chunks)
+    return Split("".join(head), tuple(chunks), text)
 
 
 def _close(
-    piece: str, record_list: str | None, line: int, head: list[str], chunks: list[Chunk]
+    piece: str,
+    record_list: str | None,
+    line: int,
+    start: int,
+    head: list[str],
+    chunks: list[Chunk],
 ) -> int:
     """File a piece of text as a record or as head; the line after it."""
     if record_list is None:
         head.append(piece)
     else:
-        chunks.append(Chunk(record_list, piece, line))
+        chunks.append(Chunk(record_list, piece, line, start))
     return line + piece.count("\n")
 
 

@@ -8,7 +8,12 @@ found for its quote; each source file with its size, modification time and inode
 and the Source made of it. The next check (recheck) cuts claims.yaml into chunks
 again, reads only the chunks whose text is new, and the claims and events whose
 figure or source changed, and links only their quotes; everything else is the
-memo's, moved to its new line if lines were added above it.
+memo's, moved to its new line if lines were added above it. The commonest edit
+(within claims or events, every record keeping its id and every line where it
+was, the sources as they were) is patched into the previous check's result,
+which the memo keeps too: the two texts are compared to find the edit, only the
+records it touches are cut and read again, and no other record is looked at
+(_Recheck.patch).
 
 The memo only ever stands in for work that would have found no problem. Whenever
 the edit is anything else (a chunk that does not read on its own, any error, a
@@ -24,6 +29,7 @@ a record to another line changes no page.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import pickle
 import time
@@ -93,6 +99,14 @@ class Memo:
     snapshot_ns: int  # when the source files were looked at
     # a claim's digest -> the values it allows (consistency.py), for derive to reuse
     intervals: dict[bytes, Interval] = field(default_factory=dict)
+    # The check's result as it was, for the next check to patch (see _Recheck.patch):
+    # claims.yaml as read, and each record's key in `records` and where its chunk
+    # starts, in the file's order.
+    text: str = ""
+    order: tuple[tuple[str, str], ...] = ()
+    starts: tuple[int, ...] = ()
+    linked: Linked | None = None
+    digests: Digests = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -251,8 +265,21 @@ def remember(
         records=records,
         sources=sources,
         snapshot_ns=taken,
+        **_result(parts, records, linked, digests),
     )
     return Checked(linked, digests, memo, read_again=len(records) + len(sources))
+
+
+def _result(
+    parts: Split, records: dict[tuple[str, str], Stored], linked: Linked, digests: Digests
+) -> dict[str, Any]:
+    """The memo's fields for the next check to patch: the keys of `records` (the same
+    objects, which pickle once) and where each chunk starts, in the file's order."""
+    keys = {key: key for key in records}
+    order = tuple([keys[chunk.section, chunk.text] for chunk in parts.chunks])
+    starts = tuple([chunk.start for chunk in parts.chunks])
+    return {"text": parts.text, "order": order, "starts": starts, "linked": linked,
+            "digests": digests}  # fmt: skip
 
 
 def _lists(data: Dataset) -> dict[str, dict[str, Any]]:
@@ -287,7 +314,7 @@ def recheck(data_dir: Path, memo: Memo, today: dt.date) -> Checked | None:
     if memo.key != code_key() or today < memo.today:
         return None
     try:
-        return _Recheck(memo, today).run(data_dir)
+        return _Recheck(memo, today).patch(data_dir) or _Recheck(memo, today).run(data_dir)
     except _GiveUp:
         return None
 
@@ -317,19 +344,102 @@ class _Recheck:
         figures = self.plain(parts, "figures", checks.figure_record)
         claims = self.claims(parts, figures, speakers, sources)
         events = self.events(parts, speakers, sources)
-        relations = self.relations(parts, claims)
-        claim_anchors, event_anchors = self.link(sources)
+        relations = self.relations(parts.section("relations"), claims)
+        claim_anchors, event_anchors = self.link(sources, *self.anchors())
         self._give_up_on_problems()
         title, description, url = self.memo.site
         data = Dataset(
             sources, speakers, figures, claims, events, title, description, relations, url
         )
+        linked = _linked(data, claim_anchors, event_anchors)
         memo = replace(
             self.memo, today=self.today, records=self.records, sources=stored_sources,
-            snapshot_ns=taken,
+            snapshot_ns=taken, **_result(parts, self.records, linked, self.digests),
         )  # fmt: skip
-        linked = _linked(data, claim_anchors, event_anchors)
         return Checked(linked, self.digests, memo, self.read_again)
+
+    def patch(self, data_dir: Path) -> Checked | None:
+        """The memo's result with only the records an edit touched read again: for an
+        edit within the claims or the events that keeps every record's id, and every
+        line where it was, and leaves the sources as they were (a number, a date or a
+        quote corrected, the commonest edit). Nothing else is compared, cut or moved.
+        None for any other edit, which run() checks."""
+        memo = self.memo
+        claims_path = data_dir / load.CLAIMS_FILE
+        if memo.linked is None or str(claims_path) != memo.claims_path:
+            return None
+        text = load.read_text(claims_path, str(claims_path), load.MAX_CLAIMS_BYTES, self.problems)
+        if text is None:
+            return None  # run() gives up on it too
+        edit = _edit(memo, text)
+        if edit is None:
+            return None
+        first, replaced = edit
+        taken = time.time_ns()
+        sources, stored_sources = self.sources(data_dir)
+        if self.read_again or len(stored_sources) != len(memo.sources):
+            return None  # a source changed or went: run() checks the records citing it
+        data = memo.linked.data
+        self.digests = {**memo.digests, **self.digests}
+        self.records = dict(memo.records)
+        claims: dict[str, Claim] = dict(data.claims)
+        events: dict[str, Event] = dict(data.events)
+        tables: dict[str, dict[str, Any]] = {"claims": claims, "events": events}
+        order = list(memo.order)
+        same_sources = True  # every record read again cites the source it cited
+        for index, chunk in enumerate(replaced, start=first):
+            key = (chunk.section, chunk.text)
+            stored = memo.records.get(key)
+            if stored is None or stored.line != chunk.line:
+                stored = self._read_again(chunk, data, sources)
+                self.unanchored.append(key)
+            old = memo.records[order[index]].record
+            record_id = old.id
+            if stored.record.id != record_id:
+                return None  # records added, removed or moved: run() puts them in order
+            same_sources = same_sources and stored.record.source == old.source
+            tables[chunk.section][record_id] = stored.record  # in the place of the old
+            self.digests[(_KIND[chunk.section], record_id)] = stored.digest
+            del self.records[order[index]]
+            self.records[key] = stored
+            order[index] = key
+        section = [Chunk(*key, self.records[key].line) for key in order if key[0] == "relations"]
+        relations = self.relations(section, claims)
+        anchors = dict(memo.linked.claim_anchors), dict(memo.linked.event_anchors)
+        claim_anchors, event_anchors = self.link(sources, *anchors)
+        self._give_up_on_problems()
+        data = replace(data, sources=sources, claims=claims, events=events, relations=relations)
+        if same_sources:  # the anchors are in _linked's order already
+            linked = Linked(data, claim_anchors, event_anchors)
+        else:
+            linked = _linked(data, claim_anchors, event_anchors)
+        moved = len(text) - len(memo.text)  # characters, after the edit
+        after = first + len(replaced)
+        starts = (
+            *memo.starts[:first],
+            *(chunk.start for chunk in replaced),
+            *(start + moved for start in memo.starts[after:]),
+        )
+        memo = replace(
+            memo, today=self.today, records=self.records, sources=stored_sources,
+            snapshot_ns=taken, text=text, order=tuple(order), starts=starts, linked=linked,
+            digests=self.digests,
+        )  # fmt: skip
+        return Checked(linked, self.digests, memo, self.read_again)
+
+    def _read_again(self, chunk: Chunk, data: Dataset, sources: dict[str, Source]) -> Stored:
+        """A claim or an event read and checked again, as claims() and events() do."""
+        record, values = self._fields(chunk.section, chunk)
+        made: Claim | Event | None
+        if chunk.section == "claims":
+            made = checks.claim_record(
+                self.validator, record, values, data.figures, data.speakers, sources, sources
+            )
+        else:
+            made = checks.event_record(self.validator, record, values, data.speakers, sources)
+        if made is None:
+            raise _GiveUp
+        return _stored(chunk.section, chunk, made, self.digests)
 
     def _give_up_on_problems(self) -> None:
         if self.problems.items:
@@ -352,15 +462,13 @@ class _Recheck:
             stored = self.memo.sources.get(shown)
             if stat is None:
                 raise _GiveUp
-            if stored is not None and stored.stat == stat and stat[1] < trusted_before:
-                source, value = stored.source, stored.digest
-            else:
+            if stored is None or stored.stat != stat or stat[1] >= trusted_before:
                 source = self._read_source(path)
-                value = source_digest(source)
+                stored = StoredSource(stat, source, source_digest(source))
                 self.read_again += 1
-            sources[source.id] = source
-            self.digests[("source", source.id)] = value
-            stored_sources[shown] = StoredSource(stat, source, value)
+            sources[stored.source.id] = stored.source
+            self.digests[("source", stored.source.id)] = stored.digest
+            stored_sources[shown] = stored
         self._give_up_on_problems()
         return sources, stored_sources
 
@@ -473,9 +581,8 @@ class _Recheck:
             self.unanchored.append(("events", chunk.text))
         return by_id
 
-    def relations(self, parts: Split, claims: dict[str, Claim]) -> dict[str, Any]:
+    def relations(self, section: list[Chunk], claims: dict[str, Claim]) -> dict[str, Any]:
         """Relations are checked against the claims they name: always read again."""
-        section = parts.section("relations")
         fields = [self._fields("relations", chunk) for chunk in section]
         relations = checks.relation_records(self.validator, fields, set(claims), claims)
         if len(relations) != len(section):
@@ -487,12 +594,20 @@ class _Recheck:
 
     # -- link -----------------------------------------------------------------------
 
-    def link(self, sources: dict[str, Source]) -> tuple[dict[str, Anchor], dict[str, Anchor]]:
-        """Anchors of every claim and of every event: the memo's, and those linked again."""
+    def anchors(self) -> tuple[dict[str, Anchor], dict[str, Anchor]]:
+        """The anchors the records kept from the memo have (of claims, of events)."""
         anchors: dict[str, dict[str, Anchor]] = {"claims": {}, "events": {}}
         for (list_name, _), stored in self.records.items():
             if stored.anchor is not None:
                 anchors[list_name][stored.record.id] = stored.anchor
+        return anchors["claims"], anchors["events"]
+
+    def link(
+        self, sources: dict[str, Source], claims: dict[str, Anchor], events: dict[str, Anchor]
+    ) -> tuple[dict[str, Anchor], dict[str, Anchor]]:
+        """Anchors of every claim and of every event: `claims` and `events`, with those
+        of the records read again linked and put in (the dicts are changed)."""
+        anchors = {"claims": claims, "events": events}
         waiting: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for key in self.unanchored:
             waiting[self.records[key].record.source].append(key)
@@ -510,6 +625,73 @@ class _Recheck:
                 anchors[key[0]][record.id] = anchor
                 self.records[key] = replace(self.records[key], anchor=anchor)
         return anchors["claims"], anchors["events"]
+
+
+def _edit(memo: Memo, text: str) -> tuple[int, list[Chunk]] | None:
+    """Where claims.yaml changed since the memo: the index in `memo.order` of the first
+    record the edit touched, and the chunks of the records it touched as they are now
+    (none for no edit). None when the edit reaches outside the records of one list of
+    claims or events, or moves a line: run() cuts the file again then."""
+    old = memo.text
+    if text == old:
+        return 0, []
+    same = _common_prefix(old, text)
+    old_end = len(old) - _common_suffix(old, text, min(len(old), len(text)) - same)
+    starts, order = memo.starts, memo.order
+    first = bisect.bisect_right(starts, same) - 1
+    last = max(first, bisect.bisect_right(starts, old_end - 1) - 1)
+    if first < 0:
+        return None  # in the head, before the first record
+    ends = [starts[index] + len(order[index][1]) for index in range(first, last + 1)]
+    section = order[first][0]
+    if not (
+        section in ("claims", "events")
+        and same < ends[0]
+        and old_end <= ends[-1]
+        and all(order[index][0] == section for index in range(first, last + 1))
+        and all(ends[index - first] == starts[index + 1] for index in range(first, last))
+    ):
+        return None  # it reaches the head, or records of another list
+    before = old[starts[first] : ends[-1]]
+    now = text[starts[first] : ends[-1] + len(text) - len(old)]
+    header = f"{section}:\n"
+    parts = chunks.split(header + now)
+    if (
+        parts is None
+        or parts.head != header
+        or before.count("\n") != now.count("\n")
+        or len(before) - len(before.lstrip(" ")) != len(now) - len(now.lstrip(" "))
+    ):
+        return None  # lines moved, or no longer records of this list as they were
+    line = memo.records[order[first]].line - 2  # the header is line 1 of `parts`
+    start = starts[first] - len(header)
+    return first, [
+        Chunk(section, chunk.text, line + chunk.line, start + chunk.start) for chunk in parts.chunks
+    ]
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """How many characters the two texts start with alike."""
+    at, step, most = 0, 1 << 16, min(len(one), len(other))
+    while step:
+        while at + step <= most and one[at : at + step] == other[at : at + step]:
+            at += step
+        step //= 2
+    return at
+
+
+def _common_suffix(one: str, other: str, most: int) -> int:
+    """How many characters, at most `most`, the two texts end with alike."""
+    at, step = 0, 1 << 16
+    while step:
+        while (
+            at + step <= most
+            and one[len(one) - at - step : len(one) - at]
+            == other[len(other) - at - step : len(other) - at]
+        ):
+            at += step
+        step //= 2
+    return at
 
 
 def _moved(record: Any, lines: int) -> Any:
