@@ -362,8 +362,8 @@ class _Recheck:
         """The memo's result with only the records an edit touched read again: for an
         edit within the claims or the events that keeps every record's id, and every
         line where it was, and leaves the sources as they were (a number, a date or a
-        quote corrected, the commonest edit). Nothing else is compared, cut or moved.
-        None for any other edit, which run() checks."""
+        quote corrected, the commonest edit); no other record is cut, compared or
+        moved. None for any other edit, which run() checks."""
         memo = self.memo
         claims_path = data_dir / load.CLAIMS_FILE
         if memo.linked is None or str(claims_path) != memo.claims_path:
