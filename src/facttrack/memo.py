@@ -659,10 +659,11 @@ def _edit(memo: Memo, text: str) -> tuple[int, list[Chunk]] | None:
     if (
         parts is None
         or parts.head != header
+        or len(parts.chunks) != last + 1 - first  # records added, or gone
         or before.count("\n") != now.count("\n")
         or len(before) - len(before.lstrip(" ")) != len(now) - len(now.lstrip(" "))
     ):
-        return None  # lines moved, or no longer records of this list as they were
+        return None  # lines moved, records added or gone, or not records of this list
     line = memo.records[order[first]].line - 2  # the header is line 1 of `parts`
     start = starts[first] - len(header)
     return first, [
