@@ -495,7 +495,16 @@ def apply(lines: list[str], edit: tuple[str, int]) -> list[str]:
         lines[at] = re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), lines[at], count=1)
     elif kind == "indent":
         lines[at] = "  " + lines[at]
+    elif kind == "comment":
+        lines[at] = "# " + lines[at]
     return lines
+
+
+def write_edited(data: Path, changes: list[tuple[str, int]]) -> None:
+    lines = LINES
+    for change in changes:
+        lines = apply(lines, change)
+    claims_file(data).write_text("".join(lines), encoding="utf-8")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -504,10 +513,7 @@ def test_random_edits_are_reported_as_a_full_check_reports_them(changes):
     with tempfile.TemporaryDirectory() as folder:
         data = copy_of(FIXTURES / "small", Path(folder))
         memo_check(data)
-        lines = LINES
-        for change in changes:
-            lines = apply(lines, change)
-        claims_file(data).write_text("".join(lines), encoding="utf-8")
+        write_edited(data, changes)
         assert_same_as_full_check(data)
 
 
@@ -566,7 +572,7 @@ def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path):
 
 
 in_place = st.lists(
-    st.tuples(st.sampled_from(["digit", "indent"]), st.integers(0, len(LINES) - 1)),
+    st.tuples(st.sampled_from(["digit", "indent", "comment"]), st.integers(0, len(LINES) - 1)),
     min_size=1,
     max_size=3,
 )
@@ -580,10 +586,7 @@ def test_random_edits_in_place_are_patched_as_the_whole_recheck_finds(changes):
         memo_check(data)
         previous = memo.load_memo(data)
         assert previous is not None
-        lines = LINES
-        for change in changes:
-            lines = apply(lines, change)
-        claims_file(data).write_text("".join(lines), encoding="utf-8")
+        write_edited(data, changes)
         result = _patched(data, previous)
         if result is not None:
             assert_same_as_the_whole_recheck(result, data, previous)
