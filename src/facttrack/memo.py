@@ -313,8 +313,15 @@ def recheck(data_dir: Path, memo: Memo, today: dt.date) -> Checked | None:
     None when only the full check can tell."""
     if memo.key != code_key() or today < memo.today:
         return None
+    claims_path = data_dir / load.CLAIMS_FILE
+    if str(claims_path) != memo.claims_path:
+        return None
+    text = load.read_text(claims_path, str(claims_path), load.MAX_CLAIMS_BYTES, Problems())
+    if text is None:
+        return None  # the full check reports why
     try:
-        return _Recheck(memo, today).patch(data_dir) or _Recheck(memo, today).run(data_dir)
+        patched = _Recheck(memo, today).patch(data_dir, text)
+        return patched or _Recheck(memo, today).run(data_dir, text)
     except _GiveUp:
         return None
 
@@ -330,12 +337,9 @@ class _Recheck:
         self.read_again = 0
         self.unanchored: list[tuple[str, str]] = []  # records read again: to link
 
-    def run(self, data_dir: Path) -> Checked:
-        claims_path = data_dir / load.CLAIMS_FILE
-        if str(claims_path) != self.memo.claims_path:
-            raise _GiveUp
-        text = load.read_text(claims_path, str(claims_path), load.MAX_CLAIMS_BYTES, self.problems)
-        parts = chunks.split(text) if text is not None else None
+    def run(self, data_dir: Path, text: str) -> Checked:
+        """Every record of claims.yaml, as `text` has it, compared with the memo's."""
+        parts = chunks.split(text)
         if parts is None or parts.head != self.memo.head:
             raise _GiveUp
         taken = time.time_ns()
@@ -358,19 +362,15 @@ class _Recheck:
         )  # fmt: skip
         return Checked(linked, self.digests, memo, self.read_again)
 
-    def patch(self, data_dir: Path) -> Checked | None:
+    def patch(self, data_dir: Path, text: str) -> Checked | None:
         """The memo's result with only the records an edit touched read again: for an
         edit within the claims or the events that keeps every record's id, and every
         line where it was, and leaves the sources as they were (a number, a date or a
         quote corrected, the commonest edit); no other record is cut, compared or
         moved. None for any other edit, which run() checks."""
         memo = self.memo
-        claims_path = data_dir / load.CLAIMS_FILE
-        if memo.linked is None or str(claims_path) != memo.claims_path:
+        if memo.linked is None:
             return None
-        text = load.read_text(claims_path, str(claims_path), load.MAX_CLAIMS_BYTES, self.problems)
-        if text is None:
-            return None  # run() gives up on it too
         edit = _edit(memo, text)
         if edit is None:
             return None
