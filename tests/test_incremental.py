@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bench.generate import corpus, write_project
 
+from facttrack import build as build_module
 from facttrack import cache, parallel, render, search, write
 from facttrack.build import Options, Warm, build, check
 from facttrack.pages import Family
@@ -109,6 +110,77 @@ def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
         assert kept > len(after) // 2  # the pages the edit does not touch were kept
 
 
+def steps(result) -> list[str]:
+    return [name for name, _ in result.timings.steps]
+
+
+ASIDE = "the downloads made aside"
+
+
+@pytest.mark.parametrize("search", [True, False], ids=["whole site", "patched in place"])
+@pytest.mark.parametrize(
+    "edit", ["a claim's date", "an event's title", "a source's text", "the site title"]
+)
+def test_the_downloads_made_aside_are_those_of_a_clean_build(
+    data, tmp_path, monkeypatch, edit, search
+):
+    """After an edit that changes a few pages, a forked process makes the downloads
+    while the build renders them (build._Downloads); after one that changes them all,
+    they are one job among the pages. Either way: a clean build's bytes, the files
+    that did not change untouched, and no folder left behind."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as from the command line
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=2, search=search)).ok
+    before = stamps(out)
+    file, old, new = EDITS[edit]
+    replace_once(data / file, old, new)
+    result = build(Options(data=data, out=out, jobs=2, search=search))
+    assert result.ok and result.written is not None
+    assert (ASIDE in steps(result)) == (edit != "the site title")
+    clean = clean_build if search else clean_build_without_search
+    assert tree_bytes(out) == clean(data, tmp_path / "clean")
+    after = stamps(out)
+    kept = sum(1 for path, stamp in after.items() if before.get(path) == stamp)
+    assert result.written.written == len(after) - kept
+    downloads = [path for path in after if path.startswith("data/")]
+    assert any(after[path] != before[path] for path in downloads)  # every edit shows there
+    assert any(after[path] == before[path] for path in downloads)  # not every figure's CSV
+    again = build(Options(data=data, out=out, jobs=2, search=search))
+    assert again.written is not None and again.written.written == 0
+    assert stamps(out) == after
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".facttrack-cache",
+        "clean",
+        "data",
+        "site",
+    ]
+
+
+def test_downloads_that_cannot_be_written_aside_fail_the_build_and_change_nothing(
+    data, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=2, search=False)).ok
+    before = tree_bytes(out)
+    replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
+    caller = os.getpid()
+
+    def disk_full(*args):
+        if os.getpid() == caller:  # only in the forked process: the build must say so
+            raise AssertionError("the downloads were not made aside")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "write_changed", disk_full)
+    result = build(Options(data=data, out=out, jobs=2, search=False))
+    assert not result.ok
+    assert [problem.message for problem in result.problems] == [
+        "cannot write the site: No space left on device"
+    ]
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".facttrack-cache", "data", "site"]
+
+
 def test_a_no_change_rebuild_touches_no_file(data, tmp_path):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out)).ok
@@ -131,7 +203,7 @@ def looking(request, monkeypatch):
 
 class _NoLookAhead(cache.LookAhead):
     def __init__(self, out: Path) -> None:
-        self._pid, self._pipe = 0, -1
+        self._beside = None
 
 
 def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path, looking):

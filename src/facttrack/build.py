@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,10 +23,18 @@ from .link import link
 from .lint import lint
 from .load import load
 from .pages import Family, Page, expand
-from .parallel import Task, default_jobs, write_pages
+from .parallel import Beside, Task, default_jobs, renders_in_process, write_pages
 from .search import BUNDLE_DIR, SearchError, folder_bundle
 from .validate import validate
-from .write import MARKER, UNCHANGED, Staging, WriteError, WriteResult, same_files
+from .write import (
+    MARKER,
+    UNCHANGED,
+    Staging,
+    WriteError,
+    WriteResult,
+    same_files,
+    write_changed,
+)
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -229,24 +239,50 @@ def _write(
 ) -> tuple[WriteResult, int, bool]:
     """Write the site, rendering only the pages whose inputs changed; (what was
     written, how many pages, whether the search index was kept behind the pages)."""
+    records = checked.digests if checked is not None else None
+    aside = None
+    if checked is not None and checked.read_again:  # an edit: see _Downloads
+        with timings.step("start the downloads aside"):
+            aside = _Downloads.start(renderer, records, options, warm)
+    try:
+        return _write_pages(renderer, options, checked, timings, warm, looking, aside)
+    finally:
+        if aside is not None:
+            aside.close()
+
+
+def _write_pages(
+    renderer: Renderer,
+    options: Options,
+    checked: memo.Checked | None,
+    timings: Timings,
+    warm: Warm | None,
+    looking: cache.LookAhead | None,
+    aside: _Downloads | None,
+) -> tuple[WriteResult, int, bool]:
+    """_write(), with the downloads made aside, or None: done here, as a task."""
     step = timings.step
     records = checked.digests if checked is not None else None
+    jobs = options.jobs or default_jobs()
     with step("list the pages"):
         listing = list(renderer.pages())
     with step("fingerprint the pages"):
         plan = _plan(renderer, listing, options, records, warm.pages if warm else None, looking)
     pages = plan.pages
-    # done beside the pages, on every core: the downloads, and the memo for the next check
-    tasks: list[Task] = [partial(_downloads, renderer.derived, records, options, warm)]
-    if checked is not None:
-        tasks.append(partial(_save_memo, options.data, checked))
+    # done beside the pages: the memo for the next check, and the downloads
+    tasks: list[Task] = [partial(_save_memo, options.data, checked)] if checked is not None else []
     if plan.nothing_changed:  # write nothing, so that nothing is uploaded again
-        for task in tasks[1:]:
+        for task in tasks:
             task()
         return WriteResult(written=0, unchanged=len(plan.previous.files)), pages.count, False
     files: list[tuple[str, bytes | None]] = [(path, UNCHANGED) for path in pages.keep]
     files += list(renderer.static_files())
     todo = [page for page in pages.pages if page.path not in pages.keep]
+    if aside is not None and not renders_in_process(len(todo), jobs):
+        aside.close()  # many pages, on every core: the downloads are one job among them
+        aside = None
+    if aside is None:
+        tasks.insert(0, partial(_downloads, renderer.derived, records, options, warm))
     # A patch moves only the files that changed into the site in place. Pagefind
     # indexes a folder of every page, so a build that indexes again writes them all.
     kept_index = options.search and not options.reindex and (options.out / BUNDLE_DIR).is_dir()
@@ -256,8 +292,14 @@ def _write(
         with step("write the files kept"):
             new = int(staging.new_marker)
             new += sum(staging.put(path, content) for path, content in files)
-        with step(f"render and write {len(todo)} pages, and the downloads"):
-            done = write_pages(renderer, todo, staging, options.jobs or default_jobs(), tasks)
+        also = "" if aside is not None else ", and the downloads"
+        with step(f"render and write {len(todo)} pages{also}"):
+            done = write_pages(renderer, todo, staging, jobs, tasks)
+        if aside is not None:
+            with step("the downloads made aside"):
+                moved, downloads = aside.put(staging)
+            new += moved
+            done.files += downloads
         # indexed in the staging folder, so the swap puts pages and their index in place
         # together; when no page changed, the previous index still describes them
         with step("search index"):
@@ -280,6 +322,56 @@ def _write(
                 warm.pages = kept
     stale = kept_index and done.new_pages > 0
     return WriteResult(written=new, unchanged=len(paths) - new), pages.count, stale
+
+
+class _Downloads:
+    """The downloads of a rebuild, made by a forked process (parallel.Beside) while the
+    build lists, plans and renders the pages: after an edit, that is a few pages, and
+    the downloads (every record of the tracker, as JSON and CSV) take as long as all
+    the rest. The process writes those whose bytes changed into a folder of its own
+    beside the site, from which the build moves them into its staging folder.
+
+    Made only where the build can fork, after an edit (the check read some record
+    again: a rebuild that nothing changed writes no download, and forking costs it
+    the memory pages that both processes then copy), over a site whose page cache is
+    there (a first build renders every page, the downloads among them, on every
+    core); and stopped when the pages to render turn out to be many, for the same
+    reason."""
+
+    def __init__(self, folder: Path, beside: Beside[tuple[list[str], list[str]]]) -> None:
+        self.folder = folder
+        self._beside = beside
+
+    @classmethod
+    def start(
+        cls, renderer: Renderer, records: memo.Digests | None, options: Options, warm: Warm | None
+    ) -> _Downloads | None:
+        out = options.out
+        jobs = options.jobs or default_jobs()
+        if not (options.cache and jobs > 1 and cache.cache_file(out).is_file()):
+            return None
+        folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-downloads-", dir=out.parent))
+        make = partial(_downloads, renderer.derived, records, options, warm)
+        aside = cls(folder, Beside(lambda: write_changed(make(), out, folder)))
+        if not aside._beside.forked:  # made here then, as a task beside the pages
+            aside.close()
+            return None
+        return aside
+
+    def put(self, staging: Staging) -> tuple[int, list[str]]:
+        """Wait for the downloads, and put them into `staging`: (how many have new
+        bytes, the paths of all)."""
+        written, same = self._beside.result()
+        for path in written:
+            staging.move_in(path, self.folder / path)
+        for path in same:
+            staging.put(path, UNCHANGED)
+        return len(written), written + same
+
+    def close(self) -> None:
+        """Stop the process if it still runs, and remove its folder."""
+        self._beside.cancel()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _downloads(

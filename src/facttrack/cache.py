@@ -20,16 +20,17 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 
 from .digests import code_key, keep_pickled
 from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
+from .parallel import Beside
 
 CACHE_DIR = ".facttrack-cache"
 FORMAT = 4  # bump when the cache file's layout changes
@@ -162,74 +163,39 @@ class LookAhead:
     tenth of the time of a rebuild after an edit. The process reads the page cache
     itself and sends back only the pages whose file changed, with the cache file's
     stamp, so that the result is used only with that same cache. Where a process
-    cannot fork (or has threads, which a fork leaves behind), or anything fails, the
-    build looks at the files itself, as before."""
+    cannot fork (see parallel.Beside), or anything fails, the build looks at the
+    files itself, as before."""
 
     def __init__(self, out: Path) -> None:
-        self._pid = 0
-        self._pipe = -1
-        if not (hasattr(os, "fork") and cache_file(out).is_file()):
-            return
-        import threading  # imported already by anything that started a thread
-
-        if threading.active_count() > 1:
-            return
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # out of processes or memory: looked at in-process
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the forked process: never returns
-            os.close(read)
-            _send_changed_pages(out, write)
-        os.close(write)
-        self._pid, self._pipe = pid, read
+        self._beside: Beside[tuple[Any, frozenset[str]]] | None = None
+        if cache_file(out).is_file():
+            beside = Beside(partial(_changed_pages_now, out))
+            self._beside = beside if beside.forked else None
 
     def changed(self, previous: Previous) -> frozenset[str] | None:
         """The pages whose file changed, as the forked process found them for this
         page cache; None: the caller looks at the files itself."""
-        if not self._pid:
+        beside, self._beside = self._beside, None
+        if beside is None:
             return None
         try:
-            with os.fdopen(self._pipe, "rb") as pipe:
-                self._pipe = -1
-                stamp, changed = pickle.loads(pipe.read())
-        except Exception:  # the process died or wrote nothing
+            stamp, changed = beside.result()
+        except Exception:  # what the caller's own look will find, and report
             return None
-        finally:
-            self.close()
         if previous.stamp is None or stamp != previous.stamp:
             return None
         return changed if isinstance(changed, frozenset) else None
 
     def close(self) -> None:
         """Stop the process if it is still looking, and reap it."""
-        if self._pipe != -1:
-            os.close(self._pipe)
-            self._pipe = -1
-        if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-            self._pid = 0
+        if self._beside is not None:
+            self._beside.cancel()
+            self._beside = None
 
 
-def _send_changed_pages(out: Path, pipe: int) -> NoReturn:
-    """In the forked process: write (stamp, changed pages) to `pipe`, then exit at once
-    (no clean-up, and no flush of the output the parent had buffered)."""
-    status = 1
-    try:
-        previous = load(out)
-        message = pickle.dumps((previous.stamp, changed_pages(previous, out)))
-        with os.fdopen(pipe, "wb") as file:
-            file.write(message)
-        status = 0
-    finally:
-        os._exit(status)
+def _changed_pages_now(out: Path) -> tuple[Any, frozenset[str]]:
+    previous = load(out)
+    return previous.stamp, changed_pages(previous, out)
 
 
 def load_notes(store: Path) -> dict[str, str]:

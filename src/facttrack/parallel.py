@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 if TYPE_CHECKING:  # the renderer is imported by builds that render, not by `check`
     from multiprocessing.context import ForkContext
@@ -115,6 +117,99 @@ def _map_one(index: int) -> Any:
     return function(items[index])
 
 
+_T = TypeVar("_T")
+
+
+class Beside(Generic[_T]):
+    """`function()`, computed by a forked process while the caller goes on with other
+    work; `result()` waits for it. Forked from the caller as it is, the process sees
+    all its data without a copy (until one of them writes to it), and only its result
+    comes back, pickled through a pipe. It is not forked where the process cannot fork,
+    or has threads running (a fork leaves them behind, with any lock they held):
+    `result()` then calls the function in-process, as it does when the process died
+    or could not send its result. An exception the function raised in the process is
+    raised again by `result()`."""
+
+    def __init__(self, function: Callable[[], _T]) -> None:
+        self._function = function
+        self._pid = 0
+        self._pipe = -1
+        if not hasattr(os, "fork"):
+            return
+        import threading  # imported already by anything that started a thread
+
+        if threading.active_count() > 1:
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: computed in-process
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the forked process: never returns
+            os.close(read)
+            _send(function, write)
+        os.close(write)
+        self._pid, self._pipe = pid, read
+
+    @property
+    def forked(self) -> bool:
+        """A process is computing the result (or has, and it is still to be read)."""
+        return self._pid != 0
+
+    def result(self) -> _T:
+        if not self._pid:
+            return self._function()
+        try:
+            with os.fdopen(self._pipe, "rb") as pipe:
+                self._pipe = -1
+                message = pipe.read()
+        finally:
+            self.cancel()  # it has exited, or is about to: reaped
+        try:
+            done, value = pickle.loads(message)
+        except Exception:  # the process died, or its result did not pickle
+            return self._function()
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop the process if it still runs, and reap it; `result()` would then call
+        the function in-process."""
+        if self._pipe != -1:
+            os.close(self._pipe)
+            self._pipe = -1
+        if self._pid:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+def _send(function: Callable[[], Any], pipe: int) -> NoReturn:
+    """In the forked process: write (True, function()) to `pipe`, or (False, the
+    exception it raised), then exit at once (no clean-up, and no flush of the output
+    the parent had buffered)."""
+    status = 1
+    try:
+        try:
+            sent: tuple[bool, Any] = (True, function())
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, raised there
+            sent = (False, exc)
+        # what does not pickle (nor the exception) sends nothing: the caller calls the
+        # function itself
+        message = pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(pipe, "wb") as file:
+            file.write(message)
+        status = 0
+    finally:
+        os._exit(status)
+
+
 def default_jobs() -> int:
     """The cores this process may use."""
     if hasattr(os, "sched_getaffinity"):
@@ -178,6 +273,12 @@ def _drain_adopted() -> Written:
     return _drain(_work)
 
 
+def renders_in_process(pages: int, jobs: int) -> bool:
+    """write_pages renders this many pages in this process: one job, or too few pages
+    to share out."""
+    return jobs <= 1 or pages < MIN_PAGES
+
+
 def write_pages(
     renderer: Renderer,
     pages: Sequence[Page],
@@ -193,7 +294,7 @@ def write_pages(
     # memory copies every page of it whose reference counts it touches (the downloads
     # touch every record), and so does the parent after the fork, which cost more than
     # the downloads themselves after an edit (they reuse every record's text).
-    context = _fork_context() if jobs > 1 and len(pages) >= MIN_PAGES else None
+    context = None if renders_in_process(len(pages), jobs) else _fork_context()
     if context is None:
         was_enabled = gc.isenabled()
         gc.disable()  # as in a worker (see _adopt), collecting every CHUNK pages

@@ -69,6 +69,25 @@ def same_files(files: Iterable[tuple[str, bytes]], out: Path) -> bool:
     return all(_same_bytes(out.joinpath(*_safe_relative(path).parts), c) for path, c in files)
 
 
+def write_changed(
+    files: Iterable[tuple[str, bytes]], out: Path, folder: Path
+) -> tuple[list[str], list[str]]:
+    """Write into `folder` (at the same paths) each file whose bytes are not those of
+    its file in `out`: (the paths written, the paths `out` has with these bytes)."""
+    written: list[str] = []
+    same: list[str] = []
+    for path, content in files:
+        relative = _safe_relative(path).parts
+        if _same_bytes(out.joinpath(*relative), content):
+            same.append(path)
+            continue
+        target = folder.joinpath(*relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written.append(path)
+    return written, same
+
+
 def _link(existing: Path, new: Path) -> bool:
     try:
         os.link(existing, new)
@@ -125,6 +144,15 @@ class Staging:
             return False
         target.write_bytes(content)
         return True
+
+    def move_in(self, path: str, file: Path) -> None:
+        """Put a file written elsewhere on this file system (see write_changed) into
+        the staging folder, as the new bytes of `path`."""
+        target = self.staged(path)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        os.replace(file, target)
 
     def staged(self, path: str) -> Path:
         """Where put() writes a file."""
