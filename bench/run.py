@@ -432,7 +432,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     compile_bytecode()
     OUT.mkdir(parents=True, exist_ok=True)
-    print(machine(), flush=True)
+    started = machine()  # the load average at the start, as it says, not at the end
+    print(started, flush=True)
     results = []
     for n in (int(size.replace("_", "")) for size in args.sizes.split(",")):
         workspace = prepare(n, args.seed)
@@ -440,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"N={n:,}: timing ({repeat} run(s) each)...", flush=True)
         results.append(bench(workspace, repeat, search_too=n <= args.search_up_to))
         print(table(results[-1:]), flush=True)
-    report = f"{machine()}\n\n{table(results)}\n"
+    report = f"{started}\n\n{table(results)}\n"
     (OUT / "results.md").write_text(report)
     print(f"\n{report}\nwritten to {OUT / 'results.md'}")
 
