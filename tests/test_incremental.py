@@ -156,6 +156,32 @@ def test_the_downloads_made_aside_are_those_of_a_clean_build(
     ]
 
 
+def test_with_threads_running_the_downloads_are_a_task(data, tmp_path, monkeypatch):
+    """As in facttrack serve: no fork, and no folder made for one."""
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=2, search=False)).ok
+    replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
+    folders: list[str] = []
+    make_folder = build_module.tempfile.mkdtemp
+    monkeypatch.setattr(
+        build_module.tempfile,
+        "mkdtemp",
+        lambda **kwargs: folders.append(kwargs["prefix"]) or make_folder(**kwargs),
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        result = build(Options(data=data, out=out, jobs=2, search=False))
+    finally:
+        stop.set()
+        thread.join()
+    assert result.ok
+    assert ASIDE not in steps(result)
+    assert [prefix for prefix in folders if "downloads" in prefix] == []
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
 def test_downloads_that_cannot_be_written_aside_fail_the_build_and_change_nothing(
     data, tmp_path, monkeypatch
 ):

@@ -23,7 +23,14 @@ from .link import link
 from .lint import lint
 from .load import load
 from .pages import Family, Page, expand
-from .parallel import Beside, Task, default_jobs, renders_in_process, write_pages
+from .parallel import (
+    Beside,
+    Task,
+    can_fork,
+    default_jobs,
+    renders_in_process,
+    write_pages,
+)
 from .search import BUNDLE_DIR, SearchError, folder_bundle
 from .validate import validate
 from .write import (
@@ -348,12 +355,12 @@ class _Downloads:
     ) -> _Downloads | None:
         out = options.out
         jobs = options.jobs or default_jobs()
-        if not (options.cache and jobs > 1 and cache.cache_file(out).is_file()):
-            return None
+        if not (options.cache and jobs > 1 and can_fork() and cache.cache_file(out).is_file()):
+            return None  # made as a task beside the pages
         folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-downloads-", dir=out.parent))
         make = partial(_downloads, renderer.derived, records, options, warm)
         aside = cls(folder, Beside(lambda: write_changed(make(), out, folder)))
-        if not aside._beside.forked:  # made here then, as a task beside the pages
+        if not aside._beside.forked:  # out of processes or memory: a task, as above
             aside.close()
             return None
         return aside

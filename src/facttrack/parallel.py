@@ -120,6 +120,16 @@ def _map_one(index: int) -> Any:
 _T = TypeVar("_T")
 
 
+def can_fork() -> bool:
+    """This process may fork a Beside: it can, and has no other thread running (a
+    fork leaves threads behind, with any lock they held)."""
+    if not hasattr(os, "fork"):
+        return False
+    import threading  # imported already by anything that started a thread
+
+    return threading.active_count() == 1
+
+
 class Beside(Generic[_T]):
     """`function()`, computed by a forked process while the caller goes on with other
     work; `result()` waits for it. Forked from the caller as it is, the process sees
@@ -134,11 +144,7 @@ class Beside(Generic[_T]):
         self._function = function
         self._pid = 0
         self._pipe = -1
-        if not hasattr(os, "fork"):
-            return
-        import threading  # imported already by anything that started a thread
-
-        if threading.active_count() > 1:
+        if not can_fork():
             return
         read, write = os.pipe()
         try:
