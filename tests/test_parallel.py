@@ -67,8 +67,11 @@ def test_cancel_stops_the_process_and_leaves_the_work_to_the_caller(no_threads, 
         return os.getpid()
 
     beside = Beside(slow)
-    while not started.exists():
+    for _ in range(1000):  # at most 10 s
+        if started.exists():
+            break
         threading.Event().wait(0.01)
+    assert started.exists(), "the forked process did not start"
     pid = beside._pid
     beside.cancel()
     assert not beside.forked
