@@ -133,9 +133,7 @@ class Staging:
         previous = self.out.joinpath(*relative.parts)
         if self.patch and (content is UNCHANGED or _same_bytes(previous, content)):
             return False  # it stays where it is
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+        self._make_folder(target.parent)
         if content is UNCHANGED:
             if _link(previous, target):
                 return False
@@ -149,10 +147,13 @@ class Staging:
         """Put a file written elsewhere on this file system (see write_changed) into
         the staging folder, as the new bytes of `path`."""
         target = self.staged(path)
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+        self._make_folder(target.parent)
         os.replace(file, target)
+
+    def _make_folder(self, folder: Path) -> None:
+        if folder not in self._folders:  # one mkdir per folder, not per file
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def staged(self, path: str) -> Path:
         """Where put() writes a file."""
