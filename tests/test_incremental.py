@@ -86,14 +86,10 @@ def clean_build_without_search(data: Path, out: Path) -> dict[str, bytes]:
     return tree_bytes(out)
 
 
-# With the search index, a build that renders pages writes a whole new site (Pagefind
-# indexes every page); without it, it patches the site in place.
-@pytest.mark.parametrize("search", [True, False], ids=["whole site", "patched in place"])
-@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
-def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
-    data, tmp_path, monkeypatch, edit, search
-):
-    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+def rebuilt_after(edit: str, data: Path, tmp_path: Path, search: bool):
+    """Build into tmp_path/site on two cores, make one of EDITS, build again; check the
+    result against a clean build, and that it counts as written exactly the files
+    whose stamp changed. (that build's result, the stamps before, the stamps after)"""
     out = tmp_path / "site"
     assert build(Options(data=data, out=out, jobs=2, search=search)).ok
     before = stamps(out)
@@ -106,6 +102,19 @@ def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
     after = stamps(out)
     kept = sum(1 for path, stamp in after.items() if before.get(path) == stamp)
     assert result.written.written == len(after) - kept
+    return result, before, after
+
+
+# With the search index, a build that renders pages writes a whole new site (Pagefind
+# indexes every page); without it, it patches the site in place.
+@pytest.mark.parametrize("search", [True, False], ids=["whole site", "patched in place"])
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
+    data, tmp_path, monkeypatch, edit, search
+):
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    _, before, after = rebuilt_after(edit, data, tmp_path, search)
+    kept = sum(1 for path, stamp in after.items() if before.get(path) == stamp)
     if edit != "the site title":  # every page shows the site title
         assert kept > len(after) // 2  # the pages the edit does not touch were kept
 
@@ -129,19 +138,9 @@ def test_the_downloads_made_aside_are_those_of_a_clean_build(
     they are one job among the pages. Either way: a clean build's bytes, the files
     that did not change untouched, and no folder left behind."""
     monkeypatch.setattr(threading, "active_count", lambda: 1)  # as from the command line
-    out = tmp_path / "site"
-    assert build(Options(data=data, out=out, jobs=2, search=search)).ok
-    before = stamps(out)
-    file, old, new = EDITS[edit]
-    replace_once(data / file, old, new)
-    result = build(Options(data=data, out=out, jobs=2, search=search))
-    assert result.ok and result.written is not None
+    result, before, after = rebuilt_after(edit, data, tmp_path, search)
     assert (ASIDE in steps(result)) == (edit != "the site title")
-    clean = clean_build if search else clean_build_without_search
-    assert tree_bytes(out) == clean(data, tmp_path / "clean")
-    after = stamps(out)
-    kept = sum(1 for path, stamp in after.items() if before.get(path) == stamp)
-    assert result.written.written == len(after) - kept
+    out = tmp_path / "site"
     downloads = [path for path in after if path.startswith("data/")]
     assert any(after[path] != before[path] for path in downloads)  # every edit shows there
     assert any(after[path] == before[path] for path in downloads)  # not every figure's CSV
