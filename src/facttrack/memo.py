@@ -2,16 +2,16 @@
 record whose text did not change.
 
 A check that finds no errors leaves a memo in `.facttrack-cache/` beside the data
-folder: each record of claims.yaml with the exact text it was read from (its
-chunk, see chunks.py), the model object validate made of it and the anchor link
-found for its quote; each source file with its size, modification time and inode
-and the Source made of it. The next check (recheck) cuts claims.yaml into chunks
-again, reads only the chunks whose text is new, and the claims and events whose
-figure or source changed, and links only their quotes; everything else is the
-memo's, moved to its new line if lines were added above it. The commonest edit
-(within claims or events, every record keeping its id and every line where it
-was, the sources as they were) is patched into the previous check's result,
-which the memo keeps too: the two texts are compared to find the edit, only the
+folder: its result (the linked data and every record's digest), claims.yaml's
+text and where each record's chunk of it is (see chunks.py), which together tell
+what each chunk became (records()); and each source file with its size,
+modification time and inode and the Source made of it. The next check (recheck)
+cuts claims.yaml into chunks again, reads only the chunks whose text is new, and
+the claims and events whose figure or source changed, and links only their
+quotes; everything else is the memo's, moved to its new line if lines were added
+above it. The commonest edit (within claims or events, every record keeping its
+id and every line where it was, the sources as they were) is patched into the
+previous check's result: the two texts are compared to find the edit, only the
 records it touches are cut and read again, and no other record is looked at
 (_Recheck.patch).
 
@@ -51,7 +51,7 @@ from .load import RawData, YamlList, YamlMap
 from .model import Anchor, Claim, Dataset, Event, Linked, Source
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 2  # bump when what the memo holds changes shape
+FORMAT = 3  # bump when what the memo holds changes shape
 RACY_NS = 2_000_000_000  # files changed this close to the memo's snapshot are read again
 REWRITE_SHARE = 0.01  # write the memo again once more than this share had to be read again
 
@@ -94,19 +94,22 @@ class Memo:
     claims_path: str
     head: str  # claims.yaml outside its records
     site: tuple[str, str, str | None]  # title, description, url
-    records: dict[tuple[str, str], Stored]  # (list, chunk text) -> what it became
     sources: dict[str, StoredSource]  # file path as shown -> what it became
     snapshot_ns: int  # when the source files were looked at
+    text: str  # claims.yaml as read
+    linked: Linked  # the check's result
+    digests: Digests
+    # Each record's chunk of `text`, in the file's order: its list, its record's id,
+    # where it starts and ends, and the line it starts on. With `linked` and
+    # `digests`, they tell what each chunk became (records()): the memo keeps the
+    # check's result once, and the next check patches it (see _Recheck.patch).
+    sections: tuple[str, ...]
+    ids: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    lines: tuple[int, ...]
     # a claim's digest -> the values it allows (consistency.py), for derive to reuse
     intervals: dict[bytes, Interval] = field(default_factory=dict)
-    # The check's result as it was, for the next check to patch (see _Recheck.patch):
-    # claims.yaml as read, and each record's key in `records` and where its chunk
-    # starts, in the file's order.
-    text: str = ""
-    order: tuple[tuple[str, str], ...] = ()
-    starts: tuple[int, ...] = ()
-    linked: Linked | None = None
-    digests: Digests = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def load_memo(data_dir: Path) -> Memo | None:
 def save_memo(data_dir: Path, checked: Checked) -> None:
     """Keep the memo for the next check, when it saves that check enough work: a few
     records read again are cheaper to read again than the whole memo is to write."""
-    total = len(checked.memo.records) + len(checked.memo.sources)
+    total = len(checked.memo.ids) + len(checked.memo.sources)
     if checked.read_again <= REWRITE_SHARE * total:
         return
     keep_pickled(memo_file(data_dir), (FORMAT, checked.memo))
@@ -262,7 +265,6 @@ def remember(
         claims_path=raw.claims_path,
         head=parts.head,
         site=(data.title, data.description, data.url),
-        records=records,
         sources=sources,
         snapshot_ns=taken,
         **_result(parts, records, linked, digests),
@@ -273,13 +275,47 @@ def remember(
 def _result(
     parts: Split, records: dict[tuple[str, str], Stored], linked: Linked, digests: Digests
 ) -> dict[str, Any]:
-    """The memo's fields for the next check to patch: the keys of `records` (the same
-    objects, which pickle once) and where each chunk starts, in the file's order."""
-    keys = {key: key for key in records}
-    order = tuple([keys[chunk.section, chunk.text] for chunk in parts.chunks])
-    starts = tuple([chunk.start for chunk in parts.chunks])
-    return {"text": parts.text, "order": order, "starts": starts, "linked": linked,
-            "digests": digests}  # fmt: skip
+    """The memo's fields of the check's result: `linked`, `digests`, and each chunk of
+    the text cut into `parts`, which `records` has (an id, and a list name, are the
+    record's own strings: they pickle once)."""
+    cut = parts.chunks
+    names = {name: name for name in chunks.RECORD_LISTS}
+    return {
+        "text": parts.text, "linked": linked, "digests": digests,
+        "sections": tuple([names[chunk.section] for chunk in cut]),
+        "ids": tuple([records[chunk.section, chunk.text].record.id for chunk in cut]),
+        "starts": tuple([chunk.start for chunk in cut]),
+        "ends": tuple([chunk.start + len(chunk.text) for chunk in cut]),
+        "lines": tuple([chunk.line for chunk in cut]),
+    }  # fmt: skip
+
+
+def records(memo: Memo) -> dict[tuple[str, str], Stored]:
+    """(list, chunk text) -> what the chunk became, for every record of the memo:
+    found through its cut of the text in the check's result, which the memo does
+    not keep a second time (reading it back is the first step of every rebuild)."""
+    data, text, digests = memo.linked.data, memo.text, memo.digests
+    tables = _lists(data)
+    found: dict[tuple[str, str], Stored] = {}
+    cut = zip(memo.sections, memo.ids, memo.starts, memo.ends, memo.lines, strict=True)
+    for list_name, record_id, start, end, line in cut:
+        record = tables[list_name][record_id]
+        depends = _depends(list_name, record, digests)
+        assert depends is not None, "a memo's records depend on records it has"
+        digest_ = digests[(_KIND[list_name], record_id)]
+        anchor = _anchor(memo.linked, record)
+        found[(list_name, text[start:end])] = Stored(record, line, digest_, depends, anchor)
+    return found
+
+
+def _chunks_of(memo: Memo, list_name: str) -> list[Chunk]:
+    """The memo's chunks of one record list."""
+    cut = zip(memo.sections, memo.starts, memo.ends, memo.lines, strict=True)
+    return [
+        Chunk(name, memo.text[start:end], line, start)
+        for name, start, end, line in cut
+        if name == list_name
+    ]
 
 
 def _lists(data: Dataset) -> dict[str, dict[str, Any]]:
@@ -333,7 +369,8 @@ class _Recheck:
         self.problems = Problems()  # any problem at all means: give up
         self.validator = checks.Validator(RawData(memo.claims_path, None), self.problems, today)
         self.digests: Digests = {}
-        self.records: dict[tuple[str, str], Stored] = {}
+        self.known: dict[tuple[str, str], Stored] = {}  # the memo's records: see run()
+        self.records: dict[tuple[str, str], Stored] = {}  # those of this check
         self.read_again = 0
         self.unanchored: list[tuple[str, str]] = []  # records read again: to link
 
@@ -343,6 +380,7 @@ class _Recheck:
         if parts is None or parts.head != self.memo.head:
             raise _GiveUp
         taken = time.time_ns()
+        self.known = records(self.memo)
         sources, stored_sources = self.sources(data_dir)
         speakers = self.plain(parts, "speakers", checks.speaker_record)
         figures = self.plain(parts, "figures", checks.figure_record)
@@ -357,8 +395,8 @@ class _Recheck:
         )
         linked = _linked(data, claim_anchors, event_anchors)
         memo = replace(
-            self.memo, today=self.today, records=self.records, sources=stored_sources,
-            snapshot_ns=taken, **_result(parts, self.records, linked, self.digests),
+            self.memo, today=self.today, sources=stored_sources, snapshot_ns=taken,
+            **_result(parts, self.records, linked, self.digests),
         )  # fmt: skip
         return Checked(linked, self.digests, memo, self.read_again)
 
@@ -369,8 +407,6 @@ class _Recheck:
         quote corrected, the commonest edit); no other record is cut, compared or
         moved. None for any other edit, which run() checks."""
         memo = self.memo
-        if memo.linked is None:
-            return None
         edit = _edit(memo, text)
         if edit is None:
             return None
@@ -381,30 +417,26 @@ class _Recheck:
             return None  # a source changed or went: run() checks the records citing it
         data = memo.linked.data
         self.digests = {**memo.digests, **self.digests}
-        self.records = dict(memo.records)
         claims: dict[str, Claim] = dict(data.claims)
         events: dict[str, Event] = dict(data.events)
         tables: dict[str, dict[str, Any]] = {"claims": claims, "events": events}
-        order = list(memo.order)
         same_sources = True  # every record read again cites the source it cited
         for index, chunk in enumerate(replaced, start=first):
-            key = (chunk.section, chunk.text)
-            stored = memo.records.get(key)
-            if stored is None or stored.line != chunk.line:
-                stored = self._read_again(chunk, data, sources)
-                self.unanchored.append(key)
-            old = memo.records[order[index]].record
-            record_id = old.id
+            start, end, line = memo.starts[index], memo.ends[index], memo.lines[index]
+            if chunk.line == line and chunk.text == memo.text[start:end]:
+                continue  # between the records the edit touched, and as it was
+            stored = self._read_again(chunk, data, sources)
+            record_id = memo.ids[index]
             if stored.record.id != record_id:
                 return None  # records added, removed or moved: run() puts them in order
+            old = tables[chunk.section][record_id]
             same_sources = same_sources and stored.record.source == old.source
             tables[chunk.section][record_id] = stored.record  # in the place of the old
             self.digests[(_KIND[chunk.section], record_id)] = stored.digest
-            del self.records[order[index]]
+            key = (chunk.section, chunk.text)
             self.records[key] = stored
-            order[index] = key
-        section = [Chunk(*key, self.records[key].line) for key in order if key[0] == "relations"]
-        relations = self.relations(section, claims)
+            self.unanchored.append(key)
+        relations = self.relations(_chunks_of(memo, "relations"), claims)
         anchors = dict(memo.linked.claim_anchors), dict(memo.linked.event_anchors)
         claim_anchors, event_anchors = self.link(sources, *anchors)
         self._give_up_on_problems()
@@ -415,15 +447,18 @@ class _Recheck:
             linked = _linked(data, claim_anchors, event_anchors)
         moved = len(text) - len(memo.text)  # characters, after the edit
         after = first + len(replaced)
-        starts = (
-            *memo.starts[:first],
-            *(chunk.start for chunk in replaced),
-            *(start + moved for start in memo.starts[after:]),
-        )
         memo = replace(
-            memo, today=self.today, records=self.records, sources=stored_sources,
-            snapshot_ns=taken, text=text, order=tuple(order), starts=starts, linked=linked,
-            digests=self.digests,
+            memo, today=self.today, sources=stored_sources, snapshot_ns=taken, text=text,
+            linked=linked, digests=self.digests,
+            starts=(
+                *memo.starts[:first], *(chunk.start for chunk in replaced),
+                *(start + moved for start in memo.starts[after:]),
+            ),
+            ends=(
+                *memo.ends[:first], *(chunk.start + len(chunk.text) for chunk in replaced),
+                *(end + moved for end in memo.ends[after:]),
+            ),
+            lines=(*memo.lines[:first], *(chunk.line for chunk in replaced), *memo.lines[after:]),
         )  # fmt: skip
         return Checked(linked, self.digests, memo, self.read_again)
 
@@ -501,7 +536,7 @@ class _Recheck:
 
     def _stored(self, list_name: str, chunk: Chunk) -> Stored | None:
         """The memo's record for this chunk, moved to the chunk's line."""
-        stored = self.memo.records.get((list_name, chunk.text))
+        stored = self.known.get((list_name, chunk.text))
         if stored is None or stored.line == chunk.line:
             return stored
         moved = _moved(stored.record, chunk.line - stored.line)
@@ -628,7 +663,7 @@ class _Recheck:
 
 
 def _edit(memo: Memo, text: str) -> tuple[int, list[Chunk]] | None:
-    """Where claims.yaml changed since the memo: the index in `memo.order` of the first
+    """Where claims.yaml changed since the memo: the index in the memo's cut of the first
     record the edit touched, and the chunks of the records it touched as they are now
     (none for no edit). None when the edit reaches outside the records of one list of
     claims or events, or moves a line: run() cuts the file again then."""
@@ -637,23 +672,22 @@ def _edit(memo: Memo, text: str) -> tuple[int, list[Chunk]] | None:
         return 0, []
     same = _common_prefix(old, text)
     old_end = len(old) - _common_suffix(old, text, min(len(old), len(text)) - same)
-    starts, order = memo.starts, memo.order
+    starts, ends, sections = memo.starts, memo.ends, memo.sections
     first = bisect.bisect_right(starts, same) - 1
     last = max(first, bisect.bisect_right(starts, old_end - 1) - 1)
     if first < 0:
         return None  # in the head, before the first record
-    ends = [starts[index] + len(order[index][1]) for index in range(first, last + 1)]
-    section = order[first][0]
+    section = sections[first]
     if not (
         section in ("claims", "events")
-        and same < ends[0]
-        and old_end <= ends[-1]
-        and all(order[index][0] == section for index in range(first, last + 1))
-        and all(ends[index - first] == starts[index + 1] for index in range(first, last))
+        and same < ends[first]
+        and old_end <= ends[last]
+        and all(sections[index] == section for index in range(first, last + 1))
+        and all(ends[index] == starts[index + 1] for index in range(first, last))
     ):
         return None  # it reaches the head, or records of another list
-    before = old[starts[first] : ends[-1]]
-    now = text[starts[first] : ends[-1] + len(text) - len(old)]
+    before = old[starts[first] : ends[last]]
+    now = text[starts[first] : ends[last] + len(text) - len(old)]
     header = f"{section}:\n"
     parts = chunks.split(header + now)
     if (
@@ -664,7 +698,7 @@ def _edit(memo: Memo, text: str) -> tuple[int, list[Chunk]] | None:
         or len(before) - len(before.lstrip(" ")) != len(now) - len(now.lstrip(" "))
     ):
         return None  # lines moved, records added or gone, or not records of this list
-    line = memo.records[order[first]].line - 2  # the header is line 1 of `parts`
+    line = memo.lines[first] - 2  # the header is line 1 of `parts`
     start = starts[first] - len(header)
     return first, [
         Chunk(section, chunk.text, line + chunk.line, start + chunk.start) for chunk in parts.chunks
