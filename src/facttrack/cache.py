@@ -41,8 +41,11 @@ class Fingerprints:
 
     A record of the dataset has the check's digest (memo.Digests: of the text it was
     read from) when the check could tell it; any other value, that of its pickle, its
-    whole content. Digests are looked up by the object's id(), so that the inputs of
-    a page are joined in one call (`joined`) once their groups are digested.
+    whole content. A claim's digest covers the figure, the speaker and the source a
+    page shows beside it, so that a page lists only its claims among its inputs: the
+    check's does (see memo._depends), and so does the one made here without it.
+    Digests are looked up by the object's id(), so that the inputs of a page are
+    joined in one call (`joined`) once their groups are digested.
     """
 
     def __init__(self, records: Digests | None = None, data: Dataset | None = None) -> None:
@@ -58,6 +61,13 @@ class Fingerprints:
                 for record_id, record in table.items():
                     if (digest := records.get((kind, record_id))) is not None:
                         self._digests[id(record)] = digest
+        elif data is not None:
+            for claim in data.claims.values():
+                shown = (
+                    data.figures[claim.figure], data.speakers[claim.speaker],
+                    data.sources[claim.source],
+                )  # fmt: skip
+                self._digests[id(claim)] = _digest(_pickled(claim) + self.joined(shown))
 
     def of(self, value: Any) -> bytes:
         digest = self._digests.get(id(value))
@@ -67,7 +77,7 @@ class Fingerprints:
             elif isinstance(value, Dataset) and self._records:
                 digest = self._dataset(value)
             else:  # a frozen dataclass of plain values: its pickle is its content
-                digest = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                digest = _digest(_pickled(value))
             self._digests[id(value)] = digest
             self._alive.append(value)
         return digest
@@ -92,6 +102,10 @@ class Fingerprints:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def site_key(folders: Iterable[Path], *values: str) -> bytes:

@@ -23,8 +23,9 @@ without the memo (tests/test_memo.py compares the two over many edits).
 
 Every record also gets a digest of what it shows, for the page cache (cache.py):
 a YAML record's is that of its chunk's text and of the records its values come
-from (a claim's unit may be its figure's, its stated_on its source's), so moving
-a record to another line changes no page.
+from (a claim's unit may be its figure's, its stated_on its source's), and a
+claim's that of its speaker too, which every page showing a claim names beside
+it; so moving a record to another line changes no page.
 """
 
 from __future__ import annotations
@@ -130,14 +131,19 @@ def source_digest(source: Source) -> bytes:
 
 
 def _depends(list_name: str, record: Any, digests: Digests) -> tuple[bytes, ...] | None:
-    """Digests of the records a record's values come from; None if one is missing."""
+    """Digests of the records a record's values come from, and of those a claim is
+    shown with (its figure, speaker and source: cache.Fingerprints); None if one is
+    missing."""
     if list_name not in ("claims", "events"):
         return ()
     source = digests.get(("source", record.source))  # its quote is anchored in its source
     if list_name == "events":
         return None if source is None else (source,)
     figure = digests.get(("figure", record.figure))  # a claim's unit may be its figure's
-    return None if figure is None or source is None else (figure, source)
+    speaker = digests.get(("speaker", record.speaker))
+    if figure is None or speaker is None or source is None:
+        return None
+    return (figure, speaker, source)
 
 
 def _stored(list_name: str, chunk: Chunk, record: Any, digests: Digests) -> Stored:

@@ -325,22 +325,14 @@ class RecordTexts:
     def keys_of(
         data: Dataset, digests: dict[tuple[str, str], bytes]
     ) -> dict[str, dict[str, bytes]]:
-        """kind -> record id -> the digests of what the record's texts show (see
-        memo.Digests): a claim's with its figure's, speaker's and source's, one after
-        the other; another record's with its kind."""
+        """kind -> record id -> the digest of what the record's texts show, with its
+        kind (see memo.Digests: a claim's covers its figure, speaker and source)."""
         by_kind: dict[str, dict[str, bytes]] = defaultdict(dict)
         for (kind, record_id), digest in digests.items():
             by_kind[kind][record_id] = digest
-        claim, figure = by_kind["claim"], by_kind["figure"]
-        speaker, source = by_kind["speaker"], by_kind["source"]
-        keys = {
-            "claim": {
-                c.id: claim[c.id] + figure[c.figure] + speaker[c.speaker] + source[c.source]
-                for c in data.claims.values()
-            }
-        }
+        keys = {}
         for kind, records in (
-            ("figure", data.figures), ("speaker", data.speakers),
+            ("claim", data.claims), ("figure", data.figures), ("speaker", data.speakers),
             ("source", data.sources), ("event", data.events),
         ):  # fmt: skip
             prefix, digest_of = kind.encode(), by_kind[kind]

@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -245,7 +245,9 @@ class Renderer:
     def _pages(self) -> Iterator[Page | Family]:
         # Each page lists, as its inputs, the records it shows (see Page.inputs): the
         # lists of figures, speakers and sources their rows, the checks page its
-        # checks and the claims they name, and so on.
+        # checks and the claims they name, and so on. A claim stands for the figure,
+        # speaker and source shown beside it too: its digest covers theirs (see
+        # cache.Fingerprints).
         derived = self.derived
         figures, left_out = self.home_figures()
         yield Page(
@@ -267,7 +269,7 @@ class Renderer:
             events = derived.events_by_speaker.get(speaker.id, ())
             yield Page(
                 f"speakers/{speaker.id}.html", "speaker.html", {"speaker": speaker},
-                inputs=(speaker, self._shown(claims), events),
+                inputs=(speaker, claims, events),
             )  # fmt: skip
         sources = self.data.sources.values()
         counts = tuple((s, len(derived.claims_by_source.get(s.id, ()))) for s in sources)
@@ -324,7 +326,7 @@ class Renderer:
                 f"claims/{claim.id}.html", "claim.html",
                 lazy_context=partial(self.claim_context, claim),
                 inputs=(
-                    self._claim_shown(claim), self._shown_with_source(claim.source),
+                    claim, self._shown_with_source(claim.source),
                     self._checks_of_claim(claim.id),
                 ),
             )  # fmt: skip
@@ -400,14 +402,14 @@ class Renderer:
                     f"(page {index + 1} of {len(pieces)})"
                 )
             context = {"claims": piece, "caption": caption, "pager": pager}
-            inputs = (self._shown(tuple(piece)), pager, caption)
+            inputs = (tuple(piece), pager, caption)
             yield Page(paths[index], "claims.html", context, inputs=inputs)
 
     # -- what pages show, for incremental builds (Page.inputs) ---------------
 
-    def _record_shown(self, record: Claim | Event) -> tuple[Any, ...]:
+    def _record_shown(self, record: Claim | Event) -> Claim | tuple[Any, ...]:
         if isinstance(record, Claim):
-            return self._claim_shown(record)
+            return record
         speaker = self.data.speakers[record.speaker] if record.speaker else None
         return (record, speaker, self.data.sources[record.source])
 
@@ -428,9 +430,7 @@ class Renderer:
         return tuple(
             (
                 figure,
-                self._claim_shown(derived.latest[figure.id])
-                if figure.id in derived.latest
-                else None,
+                derived.latest.get(figure.id),
                 len(derived.series.get(figure.id, ())),
             )
             for figure in derived.figures
@@ -441,7 +441,7 @@ class Renderer:
         cons = self.derived.consistency
         checks = (cons.relations, cons.conflicts, cons.decreases)
         figures = tuple(f for f in self.derived.figures if f.id in cons.monotone_checked)
-        return (*checks, self._shown(self._claims_in(checks)), figures)
+        return (*checks, self._claims_in(checks), figures)
 
     def _downloads_shown(self) -> tuple[Any, ...]:
         """The figures with their number of claims, and what the dataset's JSON-LD
@@ -468,30 +468,11 @@ class Renderer:
             shown.append((month.key, month.label))
             for entry in month.entries:
                 if entry.claim is not None:
-                    shown.append(self._claim_shown(entry.claim))
+                    shown.append(entry.claim)
                 elif entry.event is not None:
                     speaker = entry.event.speaker
                     shown.append((entry.event, self.data.speakers[speaker] if speaker else None))
         return tuple(shown)
-
-    def _shown(self, claims: tuple[Claim, ...]) -> tuple[Any, ...]:
-        """Claims with the figure, speaker and source each of them names."""
-        groups = self._claim_groups
-        return tuple([groups[claim.id] for claim in claims])  # a list first: faster
-
-    def _claim_shown(self, claim: Claim) -> tuple[Any, ...]:
-        return self._claim_groups[claim.id]
-
-    @cached_property
-    def _claim_groups(self) -> dict[str, tuple[Any, ...]]:
-        """claim id -> the claim with its figure, speaker and source: one tuple per
-        claim, shared by every group it is in, so that it is digested once (cache.py)."""
-        data = self.data
-        figures, speakers, sources = data.figures, data.speakers, data.sources
-        return {
-            claim.id: (claim, figures[claim.figure], speakers[claim.speaker], sources[claim.source])
-            for claim in data.claims.values()
-        }
 
     def _shown_with_figure(self, figure_id: str) -> tuple[Any, ...]:
         """A figure with its claims, as its page and its claims' pages show them."""
@@ -507,9 +488,9 @@ class Renderer:
             )
             self._groups[key] = (
                 self.data.figures[figure_id],
-                self._shown(claims),
+                claims,
                 checks,
-                self._shown(self._claims_in(checks[:3])),
+                self._claims_in(checks[:3]),
             )
         return self._groups[key]
 
@@ -524,7 +505,7 @@ class Renderer:
             cons.conflicts_of_claim(claim_id),
             cons.decreases_of_claim(claim_id),
         )
-        return (*checks, self._shown(self._claims_in(checks)))
+        return (*checks, self._claims_in(checks))
 
     @staticmethod
     def _claims_in(checks: tuple[tuple[Any, ...], ...]) -> tuple[Claim, ...]:
@@ -544,7 +525,7 @@ class Renderer:
             speakers = tuple(self.data.speakers[e.speaker] for e in events if e.speaker)
             self._groups[key] = (
                 self.data.sources[source_id],
-                self._shown(claims),
+                claims,
                 events,
                 speakers,
             )
