@@ -119,6 +119,22 @@ def test_incremental_build_after_an_edit_is_byte_identical_to_a_clean_build(
         assert kept > len(after) // 2  # the pages the edit does not touch were kept
 
 
+@pytest.mark.parametrize("edit", ["a speaker's name", "a figure's label", "a source's title"])
+def test_without_the_check_s_digests_a_claim_s_records_still_reach_its_pages(data, tmp_path, edit):
+    """A claims.yaml the memo cannot cut (a document marker) leaves no digests from
+    the check: the fingerprints then digest each claim with the figure, speaker and
+    source shown beside it, as the check's digest does."""
+    claims = data / "claims.yaml"
+    claims.write_text("---\n" + claims.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "site"
+    first = build(Options(data=data, out=out, search=False))
+    assert first.ok and first.digests is None
+    file, old, new = EDITS[edit]
+    replace_once(data / file, old, new)
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
 def steps(result) -> list[str]:
     return [name for name, _ in result.timings.steps]
 
