@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -732,3 +736,37 @@ def test_a_crash_midway_leaves_the_previous_site_intact(project, tmp_path, monke
     assert len(rendered) == 4
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]  # no leftovers
+
+
+def test_a_build_killed_hard_leaves_a_folder_the_next_build_removes(project, tmp_path):
+    """SIGKILL (or the kernel out of memory) gives a build no chance to remove its
+    staging folder beside the site; the next build into that site removes it."""
+    data = project()
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    pause = "import facttrack.write as w, time; w.Staging.commit = lambda *a: time.sleep(60)"
+    killed = subprocess.Popen(
+        [sys.executable, "-c", f"{pause}\nfrom facttrack.cli import run; run()", "build",
+         "--data", str(data), "--out", str(out), "--no-cache", "--no-search"],
+    )  # fmt: skip
+    try:  # it pauses where it would put its staging folder in place of the site
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(f".site-building-{killed.pid}-*")):
+            assert killed.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    assert list(tmp_path.glob(".site-building-*"))  # left behind
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:  # another build's, still running; and another site's
+        others = [tmp_path / f".site-building-{running.pid}-x", tmp_path / ".blog-building-1-x"]
+        for folder in others:
+            folder.mkdir()
+        assert build(Options(data=data, out=out, search=False)).ok
+        left = sorted(p.name for p in tmp_path.iterdir() if p not in others)
+        assert left == [".facttrack-cache", "project", "site"]
+        assert all(folder.is_dir() for folder in others)
+    finally:
+        running.kill()
+        running.wait()

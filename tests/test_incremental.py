@@ -177,9 +177,9 @@ def test_with_threads_running_the_downloads_are_a_task(data, tmp_path, monkeypat
     assert build(Options(data=data, out=out, jobs=2, search=False)).ok
     replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
     folders: list[str] = []
-    make_folder = build_module.tempfile.mkdtemp
+    make_folder = write.tempfile.mkdtemp
     monkeypatch.setattr(
-        build_module.tempfile,
+        write.tempfile,
         "mkdtemp",
         lambda **kwargs: folders.append(kwargs["prefix"]) or make_folder(**kwargs),
     )

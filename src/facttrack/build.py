@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import gc
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +38,9 @@ from .write import (
     Staging,
     WriteError,
     WriteResult,
+    folder_beside,
     same_files,
+    sweep_leftovers,
     write_changed,
 )
 
@@ -247,6 +248,7 @@ def _write(
     """Write the site, rendering only the pages whose inputs changed; (what was
     written, how many pages, whether the search index was kept behind the pages)."""
     records = checked.digests if checked is not None else None
+    sweep_leftovers(options.out)  # before any folder of this build's is made beside it
     aside = None
     if checked is not None and checked.read_again:  # an edit: see _Downloads
         with timings.step("start the downloads aside"):
@@ -357,7 +359,7 @@ class _Downloads:
         jobs = options.jobs or default_jobs()
         if not (options.cache and jobs > 1 and can_fork() and cache.cache_file(out).is_file()):
             return None  # made as a task beside the pages
-        folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-downloads-", dir=out.parent))
+        folder = folder_beside(out, "downloads")
         make = partial(_downloads, renderer.derived, records, options, warm)
         aside = cls(folder, Beside(lambda: write_changed(make(), out, folder)))
         if not aside._beside.forked:  # out of processes or memory: a task, as above

@@ -13,11 +13,16 @@ deploy uploads only what changed. Two ways:
   incremental builds, where a few files change among thousands. While it moves
   files, the site holds UPDATING; a build that finds it there (a crash in the
   middle) writes a whole new site.
+
+A build killed hard (SIGKILL, the kernel out of memory) cannot remove its
+folders beside the site; their names hold its process id, and the next build
+into that site removes those whose process no longer runs (sweep_leftovers).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -96,6 +101,43 @@ def _link(existing: Path, new: Path) -> bool:
     return True
 
 
+def folder_beside(out: Path, kind: str) -> Path:
+    """A new private folder beside `out` for one kind of this process's work on it
+    ("building", "downloads"); its name says which process made it, so that a later
+    build can tell whether it was left behind (see sweep_leftovers)."""
+    prefix = f".{out.name}-{kind}-{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=out.parent))
+
+
+def sweep_leftovers(out: Path) -> None:
+    """Remove the folders that builds into `out` made beside it (folder_beside) and
+    left there because they were killed (SIGKILL, out of memory, the power going):
+    those whose process no longer runs. Only their output was in them."""
+    if os.name != "posix":  # os.kill(pid, 0) is a test only there
+        return
+    made = re.compile(rf"\.{re.escape(out.name)}-(?:building|downloads)-(\d+)-")
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:  # no such folder yet, or not readable: Staging reports what matters
+        return
+    for entry in entries:
+        found = made.match(entry.name)
+        if found and entry.is_dir(follow_symlinks=False) and not _running(int(found[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # no signal sent: only whether the process is there
+    except ProcessLookupError:
+        return False
+    except OSError:  # there, but another user's
+        return True
+    return True
+
+
 def can_patch(out: Path) -> bool:
     """The site in `out` is a whole one facttrack wrote: a build may patch it."""
     return (out / MARKER).is_file() and not (out / UPDATING).exists()
@@ -114,7 +156,7 @@ class Staging:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
         self.patch = patch and can_patch(out)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+        self.folder = folder_beside(out, "building")
         # mkdtemp makes the folder private (0700); the site is for a web server to read,
         # so it gets the permissions any other new folder would (0777 less the umask).
         umask = os.umask(0)
