@@ -166,6 +166,14 @@ class _NotPlain(Exception):
     """The document uses YAML that the event reading leaves to the node tree."""
 
 
+class _TooDeep(Exception):
+    """Lists and mappings nest more than MAX_DEPTH levels deep, from this mark on."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
 _PLAIN_TAGS = (None, "!")  # no tag, or the non-specific one: resolved from the text
 
 
@@ -176,6 +184,10 @@ def _read_events(text: str, line_offset: int) -> Any:
     Plain: mappings with scalar keys, lists and scalars; no anchor, alias,
     explicit tag, merge key or repeated key, one document. Anything else raises
     _NotPlain, and the caller composes the node tree, which reports it in full.
+    Nesting deeper than MAX_DEPTH raises _TooDeep (this reading does not recurse).
+    A scalar's tag is resolved from its text only when it is plain: a quoted one
+    (or one with the non-specific tag "!") is a string, and a key is one too
+    unless it is the merge key `<<` (yaml.resolver's rules, without a call each).
     """
     loader = _Loader(text)
     resolve: Callable[..., str] = yaml.resolver.Resolver().resolve  # untyped in the stubs
@@ -206,17 +218,22 @@ def _read_events(text: str, line_offset: int) -> Any:
             if isinstance(event, yaml.ScalarEvent):
                 if event.tag not in _PLAIN_TAGS:
                     raise _NotPlain
+                plain = event.implicit[0]
                 if containers and isinstance(containers[-1], YamlMap) and keys[-1] is None:
-                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-                    if tag == "tag:yaml.org,2002:merge" or event.value in containers[-1]:
-                        raise _NotPlain
+                    if (plain and event.value == "<<") or event.value in containers[-1]:
+                        raise _NotPlain  # a merge key, or a repeated one
                     keys[-1] = (sys.intern(event.value), position)  # few distinct keys
                     continue
-                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-                value = _scalar_value(tag, event.value, constructor)
+                if plain:
+                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                    value = _scalar_value(tag, event.value, constructor)
+                else:
+                    value = event.value
             elif isinstance(event, yaml.CollectionStartEvent) and event.implicit:
                 if containers and isinstance(containers[-1], YamlMap) and keys[-1] is None:
                     raise _NotPlain  # a list or mapping as a key
+                if len(containers) == MAX_DEPTH:
+                    raise _TooDeep(mark)
                 value = YamlMap() if isinstance(event, yaml.MappingStartEvent) else YamlList()
                 value.line, value.col = position
                 if isinstance(value, YamlList):
@@ -323,13 +340,17 @@ def _too_deep(text: str, path: str, problems: Problems, line_offset: int) -> boo
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        # libyaml (PyYAML 6.0.4 and later) stops at its own nesting limit, and may reach
-        # it while scanning ahead, before the parser hands over the level-65 event
-        if "nesting depth" not in str(exc.problem):
+        if not _libyaml_too_deep(exc):
             raise
         _report_depth(exc.problem_mark, path, problems, line_offset)
         return True
     return False
+
+
+def _libyaml_too_deep(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml (PyYAML 6.0.4 and later) stops at its own nesting limit, and may reach
+    it while scanning ahead, before the parser hands over the level-65 event."""
+    return "nesting depth" in str(exc.problem)
 
 
 def _report_depth(mark: Any, path: str, problems: Problems, line_offset: int) -> None:
@@ -362,15 +383,21 @@ def _reader_problem(
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
     """Parse one YAML document; on a syntax error add a problem and return None."""
     try:
-        if _too_deep(text, path, problems, line_offset):
-            return None
         try:
             return _read_events(text, line_offset)
         except _NotPlain:
             pass  # the node tree reads it, and reports what is not allowed
+        if _too_deep(text, path, problems, line_offset):  # the node tree would recurse
+            return None
         node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        _report_depth(exc.mark, path, problems, line_offset)
+        return None
     except yaml.MarkedYAMLError as exc:
-        _syntax_problem(exc, text, path, problems, line_offset)
+        if _libyaml_too_deep(exc):
+            _report_depth(exc.problem_mark, path, problems, line_offset)
+        else:
+            _syntax_problem(exc, text, path, problems, line_offset)
         return None
     except yaml.reader.ReaderError as exc:
         _reader_problem(exc, text, path, problems, line_offset)
