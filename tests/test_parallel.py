@@ -1,4 +1,5 @@
-"""parallel.Beside: a function computed by a forked process while the caller goes on."""
+"""parallel.Beside: a function computed by a forked process while the caller goes on;
+and parallel.forked_map, built on it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 
 import pytest
 
-from facttrack.parallel import Beside
+from facttrack.parallel import Beside, forked_map
 
 
 @pytest.fixture
@@ -92,3 +93,38 @@ def test_with_threads_running_it_does_not_fork():
     finally:
         stop.set()
         thread.join()
+
+
+def _square_where(item: int) -> tuple[int, int]:
+    return item * item, os.getpid()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+@pytest.mark.parametrize("count", [0, 1, 2, 7])
+def test_forked_map_keeps_the_order_and_shares_out_the_items(no_threads, jobs, count):
+    mapped = forked_map(_square_where, list(range(count)), jobs)
+    assert [square for square, _ in mapped] == [item * item for item in range(count)]
+    pids = [pid for _, pid in mapped]
+    assert pids[0::jobs] == [os.getpid()] * len(pids[0::jobs])  # the caller's share
+    assert len(set(pids)) == min(jobs, count)  # and one share per process
+    for pid in set(pids) - {os.getpid()}:
+        with pytest.raises(ChildProcessError):  # reaped
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_forked_map_raises_what_a_share_raised_and_leaves_no_process(no_threads, tmp_path):
+    caller = os.getpid()
+
+    def fails_elsewhere(item: int) -> int:
+        (tmp_path / str(os.getpid())).touch()
+        if os.getpid() != caller and item == 4:  # in the first forked process's share
+            raise ValueError("item 4")
+        return item
+
+    with pytest.raises(ValueError, match="item 4"):
+        forked_map(fails_elsewhere, list(range(6)), 3)
+    forked = {int(path.name) for path in tmp_path.iterdir()} - {caller}
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # reaped
+            os.waitpid(pid, os.WNOHANG)

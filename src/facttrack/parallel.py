@@ -19,6 +19,7 @@ import pickle
 import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 if TYPE_CHECKING:  # the renderer is imported by builds that render, not by `check`
@@ -89,32 +90,32 @@ _work: _Queue | None = None
 
 
 def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> list[Any]:
-    """[function(item) for item in items], on up to `jobs` forked processes that
-    inherit everything the parent holds (nothing is pickled on the way there; the
-    results are, on the way back). In-process for one job, or without fork."""
-    context = _fork_context() if jobs > 1 and len(items) > 1 else None
-    if context is None:
-        return [function(item) for item in items]
-    gc.freeze()  # as for rendering: the workers' collections leave the parent's data alone
+    """[function(item) for item in items], shared out between this process and up to
+    `jobs - 1` forked ones (Beside), which inherit everything it holds (nothing is
+    pickled on the way there; the results are, on the way back). Each takes every
+    `jobs`-th item, so that each gets a like share of large and small ones; this
+    process takes the first. In-process for one job, or where it cannot fork."""
+    shares = min(jobs, len(items))
+    if shares <= 1:
+        return _map_share(function, items)
+    gc.freeze()  # as for rendering: the forked processes' collections leave the data alone
+    others: list[Beside[list[Any]]] = []
     try:
-        with context.Pool(jobs, initializer=_adopt_map, initargs=(function, items)) as pool:
-            return pool.map(_map_one, range(len(items)), chunksize=1)
+        for start in range(1, shares):
+            others.append(Beside(partial(_map_share, function, items[start::shares])))
+        results: list[Any] = [None] * len(items)
+        results[0::shares] = _map_share(function, items[0::shares])
+        for start, other in enumerate(others, start=1):
+            results[start::shares] = other.result()
+        return results
     finally:
+        for other in others:
+            other.cancel()  # those whose result was not taken (this process failed)
         gc.unfreeze()
 
 
-_mapped: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-
-
-def _adopt_map(function: Callable[[Any], Any], items: Sequence[Any]) -> None:
-    global _mapped
-    _mapped = (function, items)
-
-
-def _map_one(index: int) -> Any:
-    assert _mapped is not None, "worker started without its work"
-    function, items = _mapped
-    return function(items[index])
+def _map_share(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [function(item) for item in items]
 
 
 _T = TypeVar("_T")
