@@ -448,6 +448,12 @@ CASES = [
         edit("value: 541210", "value: " + "[" * 100_000 + "]" * 100_000),
     ),
     Case(
+        "nesting bomb in block style",
+        "claims.yaml:15:",
+        "nested more than 64 levels deep",
+        edit("value: 541210", "value:\n      " + "- " * 100 + "1"),
+    ),
+    Case(
         "explicit tag that does not fit",
         "claims.yaml:14:5",
         "must be a number, not 'abc'",
