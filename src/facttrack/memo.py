@@ -314,6 +314,15 @@ def records(memo: Memo) -> dict[tuple[str, str], Stored]:
     return found
 
 
+def _spliced(
+    values: tuple[int, ...], first: int, new: list[int], moved: int = 0
+) -> tuple[int, ...]:
+    """`values` with those from index `first` on replaced by `new`, and the ones after
+    them moved by `moved`: the memo's cut of the text after a patch."""
+    after = first + len(new)
+    return (*values[:first], *new, *(value + moved for value in values[after:]))
+
+
 def _chunks_of(memo: Memo, list_name: str) -> list[Chunk]:
     """The memo's chunks of one record list."""
     cut = zip(memo.sections, memo.starts, memo.ends, memo.lines, strict=True)
@@ -452,19 +461,12 @@ class _Recheck:
         else:
             linked = _linked(data, claim_anchors, event_anchors)
         moved = len(text) - len(memo.text)  # characters, after the edit
-        after = first + len(replaced)
         memo = replace(
             memo, today=self.today, sources=stored_sources, snapshot_ns=taken, text=text,
             linked=linked, digests=self.digests,
-            starts=(
-                *memo.starts[:first], *(chunk.start for chunk in replaced),
-                *(start + moved for start in memo.starts[after:]),
-            ),
-            ends=(
-                *memo.ends[:first], *(chunk.start + len(chunk.text) for chunk in replaced),
-                *(end + moved for end in memo.ends[after:]),
-            ),
-            lines=(*memo.lines[:first], *(chunk.line for chunk in replaced), *memo.lines[after:]),
+            starts=_spliced(memo.starts, first, [c.start for c in replaced], moved),
+            ends=_spliced(memo.ends, first, [c.start + len(c.text) for c in replaced], moved),
+            lines=_spliced(memo.lines, first, [c.line for c in replaced]),
         )  # fmt: skip
         return Checked(linked, self.digests, memo, self.read_again)
 
