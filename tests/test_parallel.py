@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from facttrack import parallel
 from facttrack.parallel import Beside, forked_map
 
 
@@ -112,19 +113,26 @@ def test_forked_map_keeps_the_order_and_shares_out_the_items(no_threads, jobs, c
             os.waitpid(pid, os.WNOHANG)
 
 
-def test_forked_map_raises_what_a_share_raised_and_leaves_no_process(no_threads, tmp_path):
+def test_forked_map_raises_what_a_share_raised_and_leaves_no_process(no_threads, monkeypatch):
     caller = os.getpid()
+    forked: list[int] = []  # recorded as they are forked: the second may be stopped
+    # before it runs at all, once the first one's exception is raised
+
+    class Recorded(parallel.Beside):  # type: ignore[type-arg]
+        def __init__(self, function):
+            super().__init__(function)
+            forked.append(self._pid)
+
+    monkeypatch.setattr(parallel, "Beside", Recorded)
 
     def fails_elsewhere(item: int) -> int:
-        (tmp_path / str(os.getpid())).touch()
         if os.getpid() != caller and item == 4:  # in the first forked process's share
             raise ValueError("item 4")
         return item
 
     with pytest.raises(ValueError, match="item 4"):
         forked_map(fails_elsewhere, list(range(6)), 3)
-    forked = {int(path.name) for path in tmp_path.iterdir()} - {caller}
-    assert len(forked) == 2
+    assert len(forked) == 2 and caller not in forked and 0 not in forked
     for pid in forked:
         with pytest.raises(ChildProcessError):  # reaped
             os.waitpid(pid, os.WNOHANG)
