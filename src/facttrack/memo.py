@@ -230,7 +230,7 @@ def cut(raw: RawData) -> Split | None:
     (see chunks.aligned); read before the parsed document is let go."""
     if raw.claims_text is None or raw.document is None:
         return None
-    parts = chunks.split(raw.claims_text)
+    parts = raw.claims_cut
     return parts if parts is not None and chunks.aligned(parts, raw.document) else None
 
 
