@@ -13,11 +13,11 @@ from pathlib import Path
 
 
 def digest(*parts: str | bytes) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode() if isinstance(part, str) else part)
-        hasher.update(b"\0")
-    return hasher.digest()
+    """The parts' digest, each followed by a NUL byte (hashed as one string: a record's
+    digest is of five short parts, and one update each took half its time)."""
+    encoded = [part.encode() if isinstance(part, str) else part for part in parts]
+    encoded.append(b"")
+    return hashlib.blake2b(b"\0".join(encoded), digest_size=16).digest()
 
 
 @functools.cache  # the code running: read once per process, even if the files change

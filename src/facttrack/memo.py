@@ -150,7 +150,12 @@ def _stored(list_name: str, chunk: Chunk, record: Any, digests: Digests) -> Stor
     """A record just read, with its digest."""
     depends = _depends(list_name, record, digests)
     assert depends is not None, "a record is stored after the records it depends on"
-    return Stored(record, chunk.line, digest(list_name, chunk.text, *depends), depends)
+    return Stored(record, chunk.line, _digest(list_name, chunk, depends), depends)
+
+
+def _digest(list_name: str, chunk: Chunk, depends: tuple[bytes, ...]) -> bytes:
+    """A record's digest: its text, and the digests of the records it depends on."""
+    return digest(list_name, chunk.text, *depends)
 
 
 def _stat(path: Path) -> tuple[int, int, int] | None:
@@ -255,16 +260,16 @@ def remember(
         digests[("source", source.id)] = source_digest(source)
         if stat is not None:
             sources[raw_source.path] = StoredSource(stat, source, digests[("source", source.id)])
-    records: dict[tuple[str, str], Stored] = {}
+    ids: dict[tuple[str, str], str] = {}  # (list, chunk text) -> its record's id
     for list_name, by_id in _lists(data).items():
         section = parts.section(list_name)
         if len(section) != len(by_id):
             return None
         for chunk, record in zip(section, by_id.values(), strict=True):
-            stored = _stored(list_name, chunk, record, digests)
-            stored = replace(stored, anchor=_anchor(linked, record))
-            digests[(_KIND[list_name], record.id)] = stored.digest
-            records[(list_name, chunk.text)] = stored
+            depends = _depends(list_name, record, digests)
+            assert depends is not None, "a record is read after the records it depends on"
+            digests[(_KIND[list_name], record.id)] = _digest(list_name, chunk, depends)
+            ids[(list_name, chunk.text)] = record.id
     memo = Memo(
         key=code_key(),
         today=today,
@@ -273,23 +278,23 @@ def remember(
         site=(data.title, data.description, data.url),
         sources=sources,
         snapshot_ns=taken,
-        **_result(parts, records, linked, digests),
+        **_result(
+            parts, [ids[chunk.section, chunk.text] for chunk in parts.chunks], linked, digests
+        ),
     )
-    return Checked(linked, digests, memo, read_again=len(records) + len(sources))
+    return Checked(linked, digests, memo, read_again=len(ids) + len(sources))
 
 
-def _result(
-    parts: Split, records: dict[tuple[str, str], Stored], linked: Linked, digests: Digests
-) -> dict[str, Any]:
+def _result(parts: Split, ids: list[str], linked: Linked, digests: Digests) -> dict[str, Any]:
     """The memo's fields of the check's result: `linked`, `digests`, and each chunk of
-    the text cut into `parts`, which `records` has (an id, and a list name, are the
-    record's own strings: they pickle once)."""
+    the text cut into `parts`, with the id of its record (`ids`, in the chunks' order:
+    the record's own strings, as the list names are, so that they pickle once)."""
     cut = parts.chunks
     names = {name: name for name in chunks.RECORD_LISTS}
     return {
         "text": parts.text, "linked": linked, "digests": digests,
         "sections": tuple([names[chunk.section] for chunk in cut]),
-        "ids": tuple([records[chunk.section, chunk.text].record.id for chunk in cut]),
+        "ids": tuple(ids),
         "starts": tuple([chunk.start for chunk in cut]),
         "ends": tuple([chunk.start + len(chunk.text) for chunk in cut]),
         "lines": tuple([chunk.line for chunk in cut]),
@@ -411,9 +416,13 @@ class _Recheck:
         linked = _linked(data, claim_anchors, event_anchors)
         memo = replace(
             self.memo, today=self.today, sources=stored_sources, snapshot_ns=taken,
-            **_result(parts, self.records, linked, self.digests),
+            **_result(parts, self.ids(parts), linked, self.digests),
         )  # fmt: skip
         return Checked(linked, self.digests, memo, self.read_again)
+
+    def ids(self, parts: Split) -> list[str]:
+        """The id of each chunk's record, in the chunks' order."""
+        return [self.records[chunk.section, chunk.text].record.id for chunk in parts.chunks]
 
     def patch(self, data_dir: Path, text: str) -> Checked | None:
         """The memo's result with only the records an edit touched read again: for an
