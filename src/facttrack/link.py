@@ -75,7 +75,9 @@ class FlatText:
         if start < 0:
             return None, 0
         end = start + len(needle)  # the last character is not whitespace: map it, then step
-        return Span(self.offset(start), self.offset(end - 1) + 1), self.flat.count(needle)
+        # str.count finds the first occurrence where find did, then goes on from its end
+        count = 1 + self.flat.count(needle, end)
+        return Span(self.offset(start), self.offset(end - 1) + 1), count
 
 
 def find_passage(text: str, quote: str) -> tuple[Span | None, int]:
