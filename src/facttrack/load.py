@@ -199,76 +199,86 @@ def _read_events(text: str, line_offset: int) -> Any:
     A scalar's tag is resolved from its text only when it is plain: a quoted one
     (or one with the non-specific tag "!") is a string, and a key is one too
     unless it is the merge key `<<` (yaml.resolver's rules, without a call each).
+    A plain scalar's value depends on its text alone: each text is resolved once.
     """
     loader = _Loader(text)
     resolve: Callable[..., str] = yaml.resolver.Resolver().resolve  # untyped in the stubs
     constructor = yaml.SafeLoader("")
     get_event = loader.get_event
+    plain_values: dict[str, Any] = {}  # a plain scalar's text -> its value (immutable)
     try:
-        if not isinstance(get_event(), yaml.StreamStartEvent):
+        if type(get_event()) is not yaml.StreamStartEvent:
             raise _NotPlain
-        if not isinstance(get_event(), yaml.DocumentStartEvent):
+        if type(get_event()) is not yaml.DocumentStartEvent:
             raise _NotPlain  # an empty stream: the node tree says what it is
         containers: list[YamlMap | YamlList] = []
-        keys: list[tuple[str, tuple[int, int]] | None] = []  # the key awaiting its value
+        top: Any = None  # the innermost container, containers[-1] (a YamlMap or YamlList)
+        in_map = False  # top is a mapping
+        # In a mapping, the key awaiting its value and where it is. A list or mapping is
+        # put in its parent when it starts: once it ends, its parent awaits a key.
+        key: str | None = None
+        key_position = (0, 0)
         while True:
-            event = get_event()
-            if isinstance(event, yaml.CollectionEndEvent):
+            event: Any = get_event()  # told apart by its exact type (mypy narrows by isinstance)
+            kind = type(event)
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 value: Any = containers.pop()
-                keys.pop()
                 if not containers:
                     break
+                top, key = containers[-1], None
+                in_map = type(top) is YamlMap
                 continue
-            if not isinstance(event, yaml.NodeEvent) or isinstance(event, yaml.AliasEvent):
-                raise _NotPlain
-            if event.anchor is not None:
-                raise _NotPlain
-            mark = event.start_mark
-            assert mark is not None  # the parser marks every event
-            position = (mark.line + 1 + line_offset, mark.column + 1)
-            if isinstance(event, yaml.ScalarEvent):
-                if event.tag not in _PLAIN_TAGS:
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag not in _PLAIN_TAGS:
                     raise _NotPlain
+                mark = event.start_mark
+                position = (mark.line + 1 + line_offset, mark.column + 1)
                 plain = event.implicit[0]
-                if containers and isinstance(containers[-1], YamlMap) and keys[-1] is None:
-                    if (plain and event.value == "<<") or event.value in containers[-1]:
+                if in_map and key is None:
+                    if (plain and event.value == "<<") or event.value in top:
                         raise _NotPlain  # a merge key, or a repeated one
-                    keys[-1] = (sys.intern(event.value), position)  # few distinct keys
+                    key, key_position = sys.intern(event.value), position  # few distinct keys
                     continue
                 if plain:
-                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-                    value = _scalar_value(tag, event.value, constructor)
+                    value = plain_values.get(event.value, plain_values)
+                    if value is plain_values:
+                        tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                        value = _scalar_value(tag, event.value, constructor)
+                        plain_values[event.value] = value
                 else:
                     value = event.value
-            elif isinstance(event, yaml.CollectionStartEvent) and event.implicit:
-                if containers and isinstance(containers[-1], YamlMap) and keys[-1] is None:
+                if top is None:
+                    break  # the document is one scalar
+            elif (
+                kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent
+            ) and event.implicit:
+                if event.anchor is not None:
+                    raise _NotPlain
+                mark = event.start_mark
+                if in_map and key is None:
                     raise _NotPlain  # a list or mapping as a key
                 if len(containers) == MAX_DEPTH:
                     raise _TooDeep(mark)
-                value = YamlMap() if isinstance(event, yaml.MappingStartEvent) else YamlList()
+                position = (mark.line + 1 + line_offset, mark.column + 1)
+                value = YamlMap() if kind is yaml.MappingStartEvent else YamlList()
                 value.line, value.col = position
-                if isinstance(value, YamlList):
+                if kind is yaml.SequenceStartEvent:
                     value.item_positions = []
             else:
-                raise _NotPlain
-            if not containers:  # the document is one scalar, or starts its root
-                if isinstance(event, yaml.ScalarEvent):
-                    break
-            elif isinstance(containers[-1], YamlMap):
-                key = keys[-1]
-                assert key is not None
-                containers[-1].key_positions[key[0]] = key[1]
-                containers[-1][key[0]] = value
-                keys[-1] = None
-            else:
-                containers[-1].append(value)
-                containers[-1].item_positions.append(position)
-            if isinstance(value, YamlMap | YamlList) and not isinstance(event, yaml.ScalarEvent):
+                raise _NotPlain  # an alias, an explicit tag on a collection, ...
+            if in_map:
+                top.key_positions[key] = key_position
+                top[key] = value
+                key = None
+            elif top is not None:
+                top.append(value)
+                top.item_positions.append(position)
+            if kind is not yaml.ScalarEvent:
                 containers.append(value)
-                keys.append(None)
-        if not isinstance(get_event(), yaml.DocumentEndEvent):
+                top, in_map, key = value, kind is yaml.MappingStartEvent, None
+        if type(get_event()) is not yaml.DocumentEndEvent:
             raise _NotPlain
-        if not isinstance(get_event(), yaml.StreamEndEvent):
+        if type(get_event()) is not yaml.StreamEndEvent:
             raise _NotPlain  # more documents: the node tree reports it
         return value
     finally:
