@@ -165,13 +165,10 @@ class Record:
     def positions(self) -> Positions:
         """model.Positions: each field, its line below the record's, its column."""
         first = self.values.line
-        return _shared(
-            tuple(
-                item
-                for key, (line, col) in self.values.key_positions.items()
-                for item in (key, line - first, col)
-            )
-        )
+        flat: list[str | int] = []
+        for key, (line, col) in self.values.key_positions.items():
+            flat += (key, line - first, col)
+        return _shared(tuple(flat))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -191,51 +188,27 @@ def _is_number(value: Any) -> bool:
         return False
 
 
+_TEXT_KINDS = frozenset({"id", "text", "markdown", "choice", "url", "ref"})
+
+
 def _check_field(record: Record, name: str, spec: FieldSpec, value: Any) -> Any:
     """Return the cleaned value of one field, or None after reporting a problem."""
-    if spec.kind == "refs":
+    kind = spec.kind
+    if kind in _TEXT_KINDS:
+        return _check_text(record, name, spec, value)
+    if kind == "refs":
         return _check_refs(record, name, value)
-    if spec.kind in ("id", "text", "markdown", "choice", "url", "ref"):
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            record.error(f"must be text, not {_type_name(value)}", name)
-            return None
-        value = str(value)
-        if not value.strip():
-            record.error("must not be empty", name)
-            return None
-    if spec.kind == "id" and not ID_RE.fullmatch(value):
-        record.error(
-            f"'{value}' is not a valid id",
-            name,
-            hint="use lowercase letters, digits and single hyphens, e.g. senate-reply-2024",
-        )
-        return None
-    if spec.kind == "choice" and value not in spec.choices:
-        record.error(
-            f"'{value}' is not one of: {', '.join(spec.choices)}{suggest(value, spec.choices)}",
-            name,
-        )
-        return None
-    if spec.kind == "url":
-        parsed = urlparse(value)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            record.error(
-                f"'{value}' is not an http or https address",
-                name,
-                hint="write the full address, starting with https://",
-            )
-            return None
-    if spec.kind == "number" and not _is_number(value):
+    if kind == "number" and not _is_number(value):
         record.error(
             f"must be a number, not {_type_name(value)}",
             name,
             hint="write digits only, e.g. 541210 or 1.7e6 (no commas or words)",
         )
         return None
-    if spec.kind == "bool" and not isinstance(value, bool):
+    if kind == "bool" and not isinstance(value, bool):
         record.error(f"must be true or false, not {_type_name(value)}", name)
         return None
-    if spec.kind == "date":
+    if kind == "date":
         if isinstance(value, bool) or not isinstance(value, str | int):
             record.error(f"must be a date, not {_type_name(value)}", name)
             return None
@@ -245,6 +218,41 @@ def _check_field(record: Record, name: str, spec: FieldSpec, value: Any) -> Any:
             record.error(str(exc), name)
             return None
     return value
+
+
+def _check_text(record: Record, name: str, spec: FieldSpec, value: Any) -> str | None:
+    """A field of text (an id, a choice, an address, a reference): its text, or None."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        record.error(f"must be text, not {_type_name(value)}", name)
+        return None
+    text = str(value)
+    if not text.strip():
+        record.error("must not be empty", name)
+        return None
+    kind = spec.kind
+    if kind == "id" and not ID_RE.fullmatch(text):
+        record.error(
+            f"'{text}' is not a valid id",
+            name,
+            hint="use lowercase letters, digits and single hyphens, e.g. senate-reply-2024",
+        )
+        return None
+    if kind == "choice" and text not in spec.choices:
+        record.error(
+            f"'{text}' is not one of: {', '.join(spec.choices)}{suggest(text, spec.choices)}",
+            name,
+        )
+        return None
+    if kind == "url":
+        parsed = urlparse(text)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            record.error(
+                f"'{text}' is not an http or https address",
+                name,
+                hint="write the full address, starting with https://",
+            )
+            return None
+    return text
 
 
 def _check_refs(record: Record, name: str, value: Any) -> tuple[str, ...] | None:
