@@ -136,6 +136,7 @@ def _without_cyclic_gc(step: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
+@_without_cyclic_gc  # the memo too: pickling it made one full collection (0.02 s)
 def check(options: Options) -> Result:
     """Load, validate, link and derive; write nothing but the memo for the next check."""
     result, checked = _check(options)
