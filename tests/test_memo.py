@@ -317,6 +317,17 @@ def _claim_edited_and_the_next_commented_out(data: Path) -> None:
     edit_claims(data, first + second, edited + commented)
 
 
+def _claim_edited_and_the_next_indented(data: Path) -> None:
+    # one save: the edit ends where the next claim's first line starts, which it
+    # indents, so that the next claim is no longer an item of the list (a syntax error)
+    first = first_record(data, "claims")
+    text = claims_file(data).read_text(encoding="utf-8")
+    after = text[text.index(first) + len(first) :]
+    second = record_text(data, re.match(r"  - id: (\S+)", after).group(1))  # type: ignore[union-attr]
+    edited = first.replace('as_of: "2024-01"', 'as_of: "2023-12"')
+    edit_claims(data, first + second, edited + "  " + second)
+
+
 def _claim_and_figure(data: Path) -> None:
     _as_of(data)
     _figure_label(data)
@@ -334,6 +345,7 @@ PATCHED = [
     ("a line added to a claim", _line_added_to_a_claim, False),
     ("a claim's id", _claim_id_changed, False),
     ("a claim edited, the next commented out", _claim_edited_and_the_next_commented_out, False),
+    ("a claim edited, the next indented", _claim_edited_and_the_next_indented, False),
     ("a claim and a figure", _claim_and_figure, False),
     ("a relation's note", _relation_note, False),
     ("a source's publication date", _source_published, False),

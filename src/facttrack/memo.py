@@ -705,6 +705,8 @@ def _edit(memo: Memo, text: str) -> tuple[int, list[Chunk]] | None:
         return None  # it reaches the head, or records of another list
     before = old[starts[first] : ends[last]]
     now = text[starts[first] : ends[last] + len(text) - len(old)]
+    if not now.endswith("\n") and starts[first] + len(now) < len(text):
+        return None  # the record after it no longer starts a line: it was edited too
     header = f"{section}:\n"
     parts = chunks.split(header + now)
     if (
