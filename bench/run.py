@@ -3,7 +3,8 @@
 For each size N it generates the corpus (kept in bench/out/nN/ for the next
 run), then times, each as a separate process as a user would run it:
 
-- `facttrack check`;
+- `facttrack check`: the first (no memo yet: it reads everything and writes the memo),
+  with the memo a previous check left, and with `--no-cache`;
 - a full facttrack build into an empty folder, and Hugo's build of the same pages;
 - a facttrack rebuild with nothing changed (and checks that no file was rewritten:
   same modification time and inode for every file);
@@ -37,6 +38,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from facttrack.memo import memo_file
 
 from .generate import corpus, write_project
 from .hugo_site import write_hugo_site
@@ -229,6 +232,7 @@ class Results:
     hugo_bytes: int
     check: Run  # with the memo the previous check left
     check_full: Run  # --no-cache: every record read and linked
+    check_first: Run  # no memo yet: every record read and linked, and the memo written
     facttrack: Run
     hugo: Run
     unchanged: Run
@@ -247,6 +251,7 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     ft = [*FACTTRACK, "build", "--no-search", "--data", workspace.data, "--out", workspace.site]
     check_command = [*FACTTRACK, "check", "--data", workspace.data]
     check_full = best([measure([*check_command, "--no-cache"]) for _ in range(repeat)])
+    check_first = best([_first_check(workspace, check_command) for _ in range(repeat)])
     measure(check_command)  # leaves the memo (sources changed in the last seconds are
     measure(check_command)  # not trusted on their stat: the second writes it again)
     check = best([measure(check_command) for _ in range(repeat)])
@@ -290,6 +295,7 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
         hugo_bytes=folder_bytes(workspace.hugo_site),
         check=check,
         check_full=check_full,
+        check_first=check_first,
         facttrack=best(full),
         hugo=best(hugo),
         unchanged=unchanged,
@@ -338,6 +344,12 @@ def _searched(run: Run | None) -> str:
     return f"{run.seconds:.2f} s ({_mib(run.max_rss)})"
 
 
+def _first_check(workspace: Workspace, check_command: list[str]) -> Run:
+    """A check with no memo to start from, as the first in a fresh clone."""
+    memo_file(workspace.data).unlink(missing_ok=True)
+    return measure(check_command)
+
+
 def table(results: list[Results]) -> str:
     """The results as Markdown tables: full builds, then rebuilds and checks."""
     full = (
@@ -361,7 +373,8 @@ def table(results: list[Results]) -> str:
     again = (
         "| N claims | no-change rebuild | files touched | one claim changed (share of full) "
         "| files rewritten | one claim changed, `facttrack serve` (share of full) "
-        "| `facttrack check` (with memo) | `facttrack check --no-cache` |"
+        "| `facttrack check` (with memo) | `facttrack check --no-cache` "
+        "| first `facttrack check` (writes the memo) |"
     )
     lines += ["", again, "|" + "---|" * (again.count("|") - 1)]
     for r in results:
@@ -373,7 +386,8 @@ def table(results: list[Results]) -> str:
             f"| {r.one_claim.seconds:.2f} s ({share:.1f} %; median {r.one_claim_median:.2f} s) "
             f"| {r.one_claim_written} "
             f"| {r.resident:.2f} s ({resident_share:.1f} %) "
-            f"| {r.check.seconds:.2f} s | {r.check_full.seconds:.2f} s |"
+            f"| {r.check.seconds:.2f} s | {r.check_full.seconds:.2f} s "
+            f"| {r.check_first.seconds:.2f} s |"
         )
     by_n = {r.n: r for r in results}
     if 10_000 in by_n and 100_000 in by_n:
