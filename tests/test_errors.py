@@ -776,3 +776,36 @@ def test_a_build_killed_hard_leaves_a_folder_the_next_build_removes(project, tmp
     finally:
         running.kill()
         running.wait()
+
+
+def test_a_build_killed_between_the_swaps_two_renames_leaves_the_last_site_to_the_next(
+    project, tmp_path
+):
+    """A whole new site is swapped in with two renames: the site aside, the new one in
+    its place. Killed between them, a build leaves no site, and the last one beside
+    it; the next build puts it back (and so writes no file), and removes the rest."""
+    data = project()
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    stamps = {p: (p.read_bytes(), p.stat().st_ino) for p in out.rglob("*") if p.is_file()}
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    out.rename(tmp_path / f".site-old-{gone.pid}-x")  # the first rename, not the second
+    (tmp_path / f".site-building-{gone.pid}-y").mkdir()  # the new site, never put in place
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:  # a site that a build still running retired: it is that build's to finish
+        others = [tmp_path / f".site-old-{running.pid}-z"]
+        others[0].mkdir()
+        result = build(Options(data=data, out=out, search=False))
+        assert result.ok and result.written is not None and result.written.written == 0
+        assert {p: (p.read_bytes(), p.stat().st_ino) for p in out.rglob("*") if p.is_file()} == (
+            stamps
+        )
+        (tmp_path / f".site-old-{gone.pid}-w").mkdir()  # with the site in place: removed
+        assert build(Options(data=data, out=out, search=False)).ok
+        left = sorted(p.name for p in tmp_path.iterdir() if p not in others)
+        assert left == [".facttrack-cache", "project", "site"]
+        assert others[0].is_dir()
+    finally:
+        running.kill()
+        running.wait()

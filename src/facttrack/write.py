@@ -16,7 +16,9 @@ deploy uploads only what changed. Two ways:
 
 A build killed hard (SIGKILL, the kernel out of memory) cannot remove its
 folders beside the site; their names hold its process id, and the next build
-into that site removes those whose process no longer runs (sweep_leftovers).
+into that site removes those whose process no longer runs (sweep_leftovers). One
+killed between the two renames of a swap leaves no site, and the previous one
+beside it: the next build puts that back first.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def _link(existing: Path, new: Path) -> bool:
 
 def folder_beside(out: Path, kind: str) -> Path:
     """A new private folder beside `out` for one kind of this process's work on it
-    ("building", "downloads"); its name says which process made it, so that a later
+    ("building", "downloads", "old"); its name says which process made it, so that a later
     build can tell whether it was left behind (see sweep_leftovers)."""
     prefix = f".{out.name}-{kind}-{os.getpid()}-"
     return Path(tempfile.mkdtemp(prefix=prefix, dir=out.parent))
@@ -112,17 +114,23 @@ def folder_beside(out: Path, kind: str) -> Path:
 def sweep_leftovers(out: Path) -> None:
     """Remove the folders that builds into `out` made beside it (folder_beside) and
     left there because they were killed (SIGKILL, out of memory, the power going):
-    those whose process no longer runs. Only their output was in them."""
+    those whose process no longer runs. Only their output was in them, or, in a
+    previous site a swap retired ("old"), the site itself when the build was killed
+    before the new one took its place: that one is put back where the site was."""
     if os.name != "posix":  # os.kill(pid, 0) is a test only there
         return
-    made = re.compile(rf"\.{re.escape(out.name)}-(?:building|downloads)-(\d+)-")
+    made = re.compile(rf"\.{re.escape(out.name)}-(building|downloads|old)-(\d+)-")
     try:
-        entries = list(os.scandir(out.parent))
+        entries = sorted(os.scandir(out.parent), key=lambda entry: entry.name)
     except OSError:  # no such folder yet, or not readable: Staging reports what matters
         return
     for entry in entries:
         found = made.match(entry.name)
-        if found and entry.is_dir(follow_symlinks=False) and not _running(int(found[1])):
+        if not found or not entry.is_dir(follow_symlinks=False) or _running(int(found[2])):
+            continue
+        if found[1] == "old" and not os.path.lexists(out):
+            os.rename(entry.path, out)  # the last site, retired by the swap
+        else:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
@@ -222,7 +230,7 @@ def swap_folder(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    retired = folder_beside(out, "old")  # a name of its own, for the site to go to
     retired.rmdir()
     out.rename(retired)
     try:
