@@ -16,6 +16,7 @@ import pytest
 
 from facttrack.build import Options, build, check
 from facttrack.render import Renderer
+from facttrack.search import BUNDLE_DIR
 from helpers import CLAIMS_YAML, SOURCE_TEXT, source_file
 
 CLAIM = """\
@@ -809,3 +810,21 @@ def test_a_build_killed_between_the_swaps_two_renames_leaves_the_last_site_to_th
     finally:
         running.kill()
         running.wait()
+
+
+def test_a_search_index_update_killed_between_its_renames_is_put_back_by_the_next_build(
+    project, tmp_path
+):
+    """facttrack serve swaps a new search index in the same way (search.update_index)."""
+    data = project()
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out)).ok  # with the search index
+    stamps = {p: (p.read_bytes(), p.stat().st_ino) for p in out.rglob("*") if p.is_file()}
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (out / BUNDLE_DIR).rename(out / f".{BUNDLE_DIR}-old-{gone.pid}-x")
+    (out / f".{BUNDLE_DIR}-building-{gone.pid}-y").mkdir()
+    result = build(Options(data=data, out=out))
+    assert result.ok and result.written is not None and result.written.written == 0
+    assert {p: (p.read_bytes(), p.stat().st_ino) for p in out.rglob("*") if p.is_file()} == stamps
+    assert not [p for p in out.iterdir() if p.name.startswith(f".{BUNDLE_DIR}")]

@@ -250,6 +250,7 @@ def _write(
     written, how many pages, whether the search index was kept behind the pages)."""
     records = checked.digests if checked is not None else None
     sweep_leftovers(options.out)  # before any folder of this build's is made beside it
+    sweep_leftovers(options.out / BUNDLE_DIR)  # and those of an index update (serve)
     aside = None
     if checked is not None and checked.read_again:  # an edit: see _Downloads
         with timings.step("start the downloads aside"):

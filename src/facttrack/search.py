@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .reproducible import BundleFormatError, reproducible_bundle
-from .write import swap_folder
+from .write import folder_beside, swap_folder, sweep_leftovers
 
 BUNDLE_DIR = "pagefind"  # where the bundle lives in the site; search.js loads it from here
 
@@ -110,13 +110,15 @@ def update_index(site: Path) -> None:
     build that kept the previous index (Options.reindex=False, facttrack serve). The
     bundle is written beside the old one first; then the two folders swap."""
     bundle = folder_bundle(site)
-    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-new-", dir=site))
+    index = site / BUNDLE_DIR
+    sweep_leftovers(index)  # of an update killed before it was done
+    fresh = folder_beside(index, "building")
     try:
         for path, content in bundle:
             target = fresh.joinpath(*PurePosixPath(path).parts[1:])
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        swap_folder(fresh, site / BUNDLE_DIR)
+        swap_folder(fresh, index)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)  # left only when the swap failed
 
