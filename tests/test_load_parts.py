@@ -138,8 +138,11 @@ def test_load_reads_a_large_file_in_two_processes_as_it_reads_a_small_one(
 
     monkeypatch.setattr(parallel, "Beside", Recorded)
     monkeypatch.setattr(load, "PARTS_FROM_BYTES", 0)
-    large = load.load(tmp_path, Problems())
+    one_job = load.load(tmp_path, Problems(), jobs=1)  # --jobs 1: one process reads it all
+    assert forked == []
+    large = load.load(tmp_path, Problems(), jobs=2)
     assert forked == [parallel.can_fork()]
+    assert described(one_job.document) == described(small.document)
     assert described(large.document) == described(small.document)
     assert [s.text for s in large.sources] == [s.text for s in small.sources]
     assert large.claims_cut == small.claims_cut
@@ -156,5 +159,5 @@ def test_problems_of_claims_yaml_come_before_those_of_the_sources(
     for threshold in (0, 10**9):
         monkeypatch.setattr(load, "PARTS_FROM_BYTES", threshold)
         problems = Problems()
-        load.load(tmp_path, problems)
+        load.load(tmp_path, problems, jobs=2)
         assert [problem.file for problem in problems.items] == [str(claims), str(bad)]

@@ -160,7 +160,7 @@ def _check(options: Options, warm: Warm | None = None) -> tuple[Result, memo.Che
     else:
         snapshot = memo.snapshot_sources(options.data)  # before anything is read
         with step("load"):
-            raw = load(options.data, problems)
+            raw = load(options.data, problems, options.jobs or default_jobs())
             parts = memo.cut(raw) if options.cache else None
         with step("validate"):
             data = validate(raw, problems, today)

@@ -237,7 +237,8 @@ def parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_positive,
         metavar="N",
-        help="processes rendering pages (default: one per core)",
+        help="processes reading claims.yaml, linking quotes and rendering pages "
+        "(default: one per core)",
     )
     build_cmd.add_argument(
         "--no-cache",

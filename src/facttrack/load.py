@@ -562,9 +562,10 @@ def source_paths(sources_dir: Path, problems: Problems) -> list[Path] | None:
     return paths
 
 
-def load(data_dir: Path, problems: Problems) -> RawData:
+def load(data_dir: Path, problems: Problems, jobs: int = 1) -> RawData:
     """Read every input file of a project; problems go to the collector (those of
-    claims.yaml first, then those of the sources)."""
+    claims.yaml first, then those of the sources). With more than one job, a large
+    claims.yaml is read by two processes (_parse_in_parts)."""
     claims_path = data_dir / CLAIMS_FILE
     shown = str(claims_path)
     raw = RawData(claims_path=shown, document=None)
@@ -595,7 +596,7 @@ def load(data_dir: Path, problems: Problems) -> RawData:
         raw.claims_text = text
         raw.claims_cut = chunks.split(text)
         document, (raw.source_ids, raw.sources) = _parse_claims(
-            text, raw.claims_cut, shown, problems, read, len(paths or ())
+            text, raw.claims_cut, shown, problems, read, len(paths or ()), jobs
         )
         if isinstance(document, YamlMap):
             raw.document = document
@@ -628,10 +629,11 @@ def _parse_claims(
     problems: Problems,
     meanwhile: Callable[[], _T],
     sources: int,
+    jobs: int,
 ) -> tuple[Any, _T]:
     """claims.yaml's document, and what meanwhile() returns (the sources, read): a
-    large file is read in two parts at once (_parse_in_parts)."""
-    at = _parts_cut(text, cut, sources) if cut is not None else None
+    large file is read in two parts at once (_parse_in_parts), given two jobs."""
+    at = _parts_cut(text, cut, sources) if cut is not None and jobs > 1 else None
     if at is None:
         return parse_yaml(text, path, problems), meanwhile()
     return _parse_in_parts(text, at, path, problems, meanwhile)
