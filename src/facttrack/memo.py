@@ -146,10 +146,17 @@ def _depends(list_name: str, record: Any, digests: Digests) -> tuple[bytes, ...]
     return (figure, speaker, source)
 
 
+def _known_depends(list_name: str, record: Any, digests: Digests) -> tuple[bytes, ...]:
+    """_depends() of a record read after every record it depends on (the lists are
+    read in _lists' order), whose digests are all there."""
+    depends = _depends(list_name, record, digests)
+    assert depends is not None, "a record is read after the records it depends on"
+    return depends
+
+
 def _stored(list_name: str, chunk: Chunk, record: Any, digests: Digests) -> Stored:
     """A record just read, with its digest."""
-    depends = _depends(list_name, record, digests)
-    assert depends is not None, "a record is stored after the records it depends on"
+    depends = _known_depends(list_name, record, digests)
     return Stored(record, chunk.line, _digest(list_name, chunk, depends), depends)
 
 
@@ -266,8 +273,7 @@ def remember(
         if len(section) != len(by_id):
             return None
         for chunk, record in zip(section, by_id.values(), strict=True):
-            depends = _depends(list_name, record, digests)
-            assert depends is not None, "a record is read after the records it depends on"
+            depends = _known_depends(list_name, record, digests)
             digests[(_KIND[list_name], record.id)] = _digest(list_name, chunk, depends)
             ids[(list_name, chunk.text)] = record.id
     memo = Memo(
@@ -311,8 +317,7 @@ def records(memo: Memo) -> dict[tuple[str, str], Stored]:
     cut = zip(memo.sections, memo.ids, memo.starts, memo.ends, memo.lines, strict=True)
     for list_name, record_id, start, end, line in cut:
         record = tables[list_name][record_id]
-        depends = _depends(list_name, record, digests)
-        assert depends is not None, "a memo's records depend on records it has"
+        depends = _known_depends(list_name, record, digests)
         digest_ = digests[(_KIND[list_name], record_id)]
         anchor = _anchor(memo.linked, record)
         found[(list_name, text[start:end])] = Stored(record, line, digest_, depends, anchor)
