@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from facttrack import chunks, load, parallel
 from facttrack.errors import Problems
-from helpers import FIXTURES, ROOT
-from test_yaml_events import described
+from test_yaml_events import described, real_claims_files
 
 
 def reported(problems: Problems) -> list[str]:
@@ -47,11 +46,7 @@ def cuts(text: str) -> list[chunks.Chunk]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path",
-    [ROOT / "data" / "claims.yaml", FIXTURES / "small" / "claims.yaml"],
-    ids=["data", "small fixture"],
-)
+@real_claims_files
 def test_real_claims_files_read_the_same_at_every_cut(path):
     text = path.read_text(encoding="utf-8")
     expected = whole(text)

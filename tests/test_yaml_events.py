@@ -48,11 +48,15 @@ def assert_same_or_not_plain(text: str, line_offset: int = 0) -> bool:
     return True
 
 
-@pytest.mark.parametrize(
+# the project's own claims.yaml and the small fixture's, for tests of their reading
+real_claims_files = pytest.mark.parametrize(
     "path",
     [ROOT / "data" / "claims.yaml", FIXTURES / "small" / "claims.yaml"],
     ids=["data", "small fixture"],
 )
+
+
+@real_claims_files
 def test_real_claims_files_read_the_same(path):
     assert assert_same_or_not_plain(path.read_text(encoding="utf-8"))
 
