@@ -12,13 +12,16 @@ from facttrack.link import FlatText, flexible_pattern
 from facttrack.model import Span
 
 WORDS = st.sampled_from(["a", "b", "ab", "541,210", "né", "."])
-SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t ", "\u00a0", " \r\n "])
+SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t ", "\u00a0", " \r\n ", "\u3000"])
+# most texts have no whitespace but spaces and line breaks, and are flattened another way
+PLAIN_SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", " \n ", "   "])
 
 
 @st.composite
 def texts(draw: st.DrawFn) -> str:
     words = draw(st.lists(WORDS, min_size=1, max_size=30))
-    spaces = draw(st.lists(SPACES, min_size=len(words) + 1, max_size=len(words) + 1))
+    some_spaces = draw(st.sampled_from([SPACES, PLAIN_SPACES]))
+    spaces = draw(st.lists(some_spaces, min_size=len(words) + 1, max_size=len(words) + 1))
     return "".join(s + w for s, w in zip(spaces, words, strict=False)) + spaces[-1]
 
 
