@@ -4,11 +4,12 @@ the whitespace-flexible pattern finds, in the original text's offsets."""
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from facttrack.link import FlatText, flexible_pattern
+from facttrack.link import _WHITESPACE, FlatText, flexible_pattern
 from facttrack.model import Span
 
 WORDS = st.sampled_from(["a", "b", "ab", "541,210", "né", "."])
@@ -59,3 +60,8 @@ def test_offsets_after_collapsed_runs_point_into_the_original():
 @given(texts())
 def test_the_flat_text_is_the_text_with_each_whitespace_run_as_one_space(text):
     assert FlatText.of(text).flat == re.sub(r"\s+", " ", text)
+
+
+def test_the_whitespace_written_as_spaces_is_every_character_python_takes_for_it():
+    every = {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+    assert set(_WHITESPACE) == every and len(_WHITESPACE) == len(every)

@@ -1,6 +1,11 @@
-import pytest
+import itertools
+import re
 
-from facttrack.quantities import find_quantities, parse_quantity
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facttrack.quantities import _FIRST_CHARACTERS, NUMBER_RE, find_quantities, parse_quantity
 
 
 @pytest.mark.parametrize(
@@ -58,3 +63,32 @@ def test_a_decimal_is_never_split_and_trailing_punctuation_is_left_out():
 
 def test_words_inside_other_words_are_not_numbers():
     assert find_quantities("someone often tension") == []
+
+
+TOKENS = ["1", "541,210", "1.7", "1.15m", "4bn", "one", "Eleven", "twenty", "-one", "million",
+          "a", "an", "A", "thousand", "hundred", "US$", "$", "£", "€", "Rs", "Rs.", "PKR", "pkr",
+          "%", "percent", "per cent", "rupees", "dollars", "to", "–", "-", ",", ".", "often",
+          "someone", "tension", "usual", "rsvp", "eighty-eight", "thirteen", "ann",
+          "ten"]  # fmt: skip
+GAPS = ["", " ", "  ", "\n"]
+
+
+def numbers_found_with_and_without_the_lookahead(text):
+    without = re.compile(NUMBER_RE.pattern.replace(_FIRST_CHARACTERS, ""), NUMBER_RE.flags)
+    found = [(m.span(), m.groupdict()) for m in NUMBER_RE.finditer(text)]
+    return found, [(m.span(), m.groupdict()) for m in without.finditer(text)]
+
+
+def test_the_first_characters_lookahead_turns_away_no_number_of_two_tokens():
+    assert _FIRST_CHARACTERS in NUMBER_RE.pattern
+    for first, gap, second in itertools.product(TOKENS, GAPS, TOKENS):
+        found, without = numbers_found_with_and_without_the_lookahead(first + gap + second)
+        assert found == without, first + gap + second
+
+
+@given(st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(GAPS)), max_size=12))
+def test_the_first_characters_lookahead_turns_away_no_number(tokens):
+    found, without = numbers_found_with_and_without_the_lookahead(
+        "".join(token + gap for token, gap in tokens)
+    )
+    assert found == without

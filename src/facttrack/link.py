@@ -25,8 +25,11 @@ def flexible_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in words))
 
 
-# every character str.split() and the pattern \s take for whitespace (none is above U+3000)
-_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# every character str.split() and the pattern \s take for whitespace (str.isspace)
+_WHITESPACE = (
+    " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _RARE_WHITESPACE = tuple(c for c in _WHITESPACE if c not in " \n")
 _AS_SPACE = str.maketrans(dict.fromkeys(_WHITESPACE, " "))
 _SPACES = re.compile(" +")
@@ -163,67 +166,86 @@ def _format_value(claim: Claim) -> str:
 def claim_number(claim: Claim, text: str, quote: Span, problems: Problems) -> Span | None:
     """Locate the claim's number inside its quote and check it equals the claim's value."""
     passage = text[quote.start : quote.end]
-    value_key = "low" if claim.is_range else "value"
     if claim.number_text is not None:
-        quantity = parse_quantity(claim.number_text)
-        if quantity is None:
-            _error(
-                problems,
-                claim,
-                "number_text",
-                f"'{claim.number_text}' is not a number facttrack can read",
-                "write the number exactly as the quote has it, e.g. '541,210', "
-                "'1.7 million', '98%'",
-            )
-            return None
-        found = flexible_pattern(claim.number_text).search(passage)
-        if found is None:
-            _error(
-                problems,
-                claim,
-                "number_text",
-                f"number_text '{claim.number_text}' does not occur in the quote",
-                "copy the number from the quote exactly as written",
-            )
-            return None
-        start, end = quote.start + found.start(), quote.start + found.end()
+        found = _written_number(claim, claim.number_text, passage, problems)
     else:
-        candidates = [q for q in find_quantities(passage) if q.equals(claim.low, claim.high)]
-        if len(candidates) != 1:
-            _no_single_number(claim, passage, candidates, problems)
-            return None
-        quantity = candidates[0]
-        start, end = quote.start + quantity.start, quote.start + quantity.end
-    if not quantity.equals(claim.low, claim.high):
-        what = "range" if claim.is_range else "value"
-        _error(
-            problems,
-            claim,
-            value_key,
-            f"the quote says {quantity.describe()} but the claim's {what} is "
-            f"{_format_value(claim)}",
-            "make the value match the source, or pick the right number_text",
-        )
+        found = _equal_number(claim, passage, problems)
+    if found is None:
         return None
+    quantity, start, end = found
     if quantity.unit is not None and quantity.unit != claim.unit:
         has_unit = claim.wrote("unit")
         _error(
             problems,
             claim,
-            "unit" if has_unit else value_key,
+            "unit" if has_unit else _value_key(claim),
             f"the quote writes '{quantity.text}', in {quantity.unit}, but the claim's unit "
             f"is '{claim.unit}'",
             f"put the claim under a figure in {quantity.unit}, or set "
             f"'unit: {quantity.unit}' on the claim",
         )
         return None
-    return Span(start, end)
+    return Span(quote.start + start, quote.start + end)
+
+
+def _value_key(claim: Claim) -> str:
+    return "low" if claim.is_range else "value"
+
+
+def _written_number(
+    claim: Claim, number_text: str, passage: str, problems: Problems
+) -> tuple[Quantity, int, int] | None:
+    """The claim's number_text, where it is in the passage, if it equals the claim's value."""
+    quantity = parse_quantity(number_text)
+    if quantity is None:
+        _error(
+            problems,
+            claim,
+            "number_text",
+            f"'{number_text}' is not a number facttrack can read",
+            "write the number exactly as the quote has it, e.g. '541,210', '1.7 million', '98%'",
+        )
+        return None
+    found = flexible_pattern(number_text).search(passage)
+    if found is None:
+        _error(
+            problems,
+            claim,
+            "number_text",
+            f"number_text '{number_text}' does not occur in the quote",
+            "copy the number from the quote exactly as written",
+        )
+        return None
+    if not quantity.equals(claim.low, claim.high):
+        what = "range" if claim.is_range else "value"
+        _error(
+            problems,
+            claim,
+            _value_key(claim),
+            f"the quote says {quantity.describe()} but the claim's {what} is "
+            f"{_format_value(claim)}",
+            "make the value match the source, or pick the right number_text",
+        )
+        return None
+    return quantity, found.start(), found.end()
+
+
+def _equal_number(
+    claim: Claim, passage: str, problems: Problems
+) -> tuple[Quantity, int, int] | None:
+    """The one number of the passage equal to the claim's value, and where it is."""
+    candidates = [q for q in find_quantities(passage) if q.equals(claim.low, claim.high)]
+    if len(candidates) != 1:
+        _no_single_number(claim, passage, candidates, problems)
+        return None
+    quantity = candidates[0]
+    return quantity, quantity.start, quantity.end
 
 
 def _no_single_number(
     claim: Claim, passage: str, candidates: list[Quantity], problems: Problems
 ) -> None:
-    key = "low" if claim.is_range else "value"
+    key = _value_key(claim)
     if candidates:
         listed = ", ".join(q.describe() for q in candidates)
         _error(

@@ -69,12 +69,14 @@ _PREFIX = r"(?:US\$|\$|£|€|(?:Rs|PKR)\.?\s?)"
 _RANGE_SEP = r"(?:\s?[–—-]\s?|\s+to\s+)"
 _SUFFIX = r"(?:\s?%|\s+per\s?cent|\s+rupees?|\s+dollars|\s+pounds)"
 
-# Every number starts with a digit, a currency sign or prefix (US$, Rs, PKR) or a
-# number word (zero ... ninety, a/an million): the lookahead turns away every other
-# position at once instead of trying each alternative there.
-_FIRST_CHARACTER = r"(?=[\d$£€uprzotfsena])"
+# Every number starts with a digit, a currency sign or prefix (US$, Rs, PKR), the
+# first two letters of a number word (zero ... ninety) or "a " or "an " (a million):
+# the lookahead turns away every other word at once, instead of trying each
+# alternative there. Without it the pattern finds the same numbers (a test checks).
+_WORD_STARTS = "|".join(sorted({word[:2] for word in (*_SMALL, *_TENS)}))
+_FIRST_CHARACTERS = rf"(?=[\d$£€]|{_WORD_STARTS}|us\$|rs|pkr|an?\s)"
 NUMBER_RE = re.compile(
-    rf"(?<![\w$£€.,]){_FIRST_CHARACTER}(?P<prefix>{_PREFIX})?(?P<low>{_MAGNITUDE})"
+    rf"(?<![\w$£€.,]){_FIRST_CHARACTERS}(?P<prefix>{_PREFIX})?(?P<low>{_MAGNITUDE})"
     rf"(?:{_RANGE_SEP}(?P<prefix2>{_PREFIX})?(?P<high>{_MAGNITUDE}))?"
     rf"(?P<suffix>{_SUFFIX})?(?![\w]|[.,]\d)",
     re.IGNORECASE,
@@ -112,14 +114,17 @@ def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")
+_SHORT_SCALED = re.compile(r"(\d+(?:\.\d+)?)(bn|mn|m|k)")
+
+
 def _magnitude_value(text: str) -> float:
     words = text.lower().replace(",", "").split()
     head, scales = words[0], words[1:]
-    short = re.fullmatch(r"(\d+(?:\.\d+)?)(bn|mn|m|k)", head)
-    if short:
-        value = float(short.group(1)) * _SCALES[short.group(2)]
-    elif re.fullmatch(r"\d+(?:\.\d+)?", head):
+    if _PLAIN.fullmatch(head):
         value = float(head)
+    elif short := _SHORT_SCALED.fullmatch(head):
+        value = float(short.group(1)) * _SCALES[short.group(2)]
     elif head in ("a", "an"):  # "a million"
         value = 1.0
     else:
@@ -141,16 +146,18 @@ def _unit(prefix: str | None, suffix: str | None) -> str | None:
 
 
 def _from_match(match: re.Match[str], offset: int = 0) -> Quantity:
-    low = _magnitude_value(match.group("low"))
-    high = _magnitude_value(match.group("high")) if match.group("high") else low
-    high_text = match.group("high") or ""
+    low_text, high_text, prefix, prefix2, suffix = match.group(
+        "low", "high", "prefix", "prefix2", "suffix"
+    )
+    low = _magnitude_value(low_text)
+    high = _magnitude_value(high_text) if high_text else low
     # "1–1.5 million": the scale written once applies to both ends.
-    if match.group("high") and not re.search(r"[a-z]", match.group("low"), re.I):
+    if high_text and not re.search(r"[a-z]", low_text, re.I):
         scale_words = re.findall(_BIG_SCALE + "|" + _SHORT_SCALE + r"$", high_text, re.I)
         if scale_words and low < 1000 <= high:
             for word in scale_words:
                 low *= _SCALES[word.lower()]
-    unit = _unit(match.group("prefix") or match.group("prefix2"), match.group("suffix"))
+    unit = _unit(prefix or prefix2, suffix)
     return Quantity(
         start=match.start() + offset,
         end=match.end() + offset,
