@@ -6,6 +6,7 @@ import os
 import pickle
 import shutil
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -169,6 +170,31 @@ def test_the_downloads_made_aside_are_those_of_a_clean_build(
         "data",
         "site",
     ]
+
+
+def test_an_edit_undone_has_its_downloads_made_aside_too(data, tmp_path, monkeypatch):
+    """Undone, an edit leaves claims.yaml as the memo has it (a rebuild after one edit
+    does not write the memo again): the check reads nothing again, but the site was
+    built from the edited data, which the page cache tells (_Site.edited)."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as from the command line
+    an_hour_ago = time.time() - 3600  # sources written just now are read again: not these
+    for source in (data / "sources").iterdir():
+        os.utime(source, (an_hour_ago, an_hour_ago))
+    out = tmp_path / "site"
+    options = Options(data=data, out=out, jobs=2, search=False)
+    assert build(options).ok
+    original = (data / "claims.yaml").read_text(encoding="utf-8")
+    replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
+    edited = build(options)
+    assert ASIDE in steps(edited)
+    (data / "claims.yaml").write_text(original, encoding="utf-8")
+    undone = build(options)
+    assert ASIDE in steps(undone)
+    assert undone.written is not None and undone.written.written > 0
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+    again = build(options)  # nothing changed: no process forked, no file written
+    assert "start the downloads aside" not in steps(again)
+    assert again.written is not None and again.written.written == 0
 
 
 def test_with_threads_running_the_downloads_are_a_task(data, tmp_path, monkeypatch):

@@ -212,8 +212,7 @@ def _plan(
     renderer: Renderer,
     listing: list[Page | Family],
     options: Options,
-    records: memo.Digests | None,
-    kept: cache.Previous | None,
+    site: _Site,
     looking: cache.LookAhead | None,
 ) -> _Plan:
     if not options.cache:
@@ -228,14 +227,41 @@ def _plan(
         data.url or "",
         "search" if options.search else "no search",  # a site with an index, or without
     )
-    previous = kept if kept is not None else cache.load(options.out)
-    changed = looking.changed(previous) if looking is not None and kept is None else None
-    digests = cache.Fingerprints(records, data)
-    plan = cache.plan(listing, key, digests, previous, options.out, kept is None, changed)
+    previous, look = site.previous, not site.warm
+    changed = looking.changed(previous) if looking is not None and look else None
+    plan = cache.plan(listing, key, site.fingerprints, previous, options.out, look, changed)
     same = len(plan.keep) == plan.count == len(previous.pages)
     same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)
     return _Plan(plan, previous, nothing_changed=same)
+
+
+@dataclass(frozen=True)
+class _Site:
+    """The site in place, as its page cache tells it, and this build's data."""
+
+    previous: cache.Previous  # its page cache
+    warm: bool  # taken from a long-running caller's Warm: its files are not looked at
+    fingerprints: cache.Fingerprints  # of this build's records
+    data: bytes  # the digest of this build's records (b"": not known)
+
+    @classmethod
+    def of(
+        cls, renderer: Renderer, options: Options, records: memo.Digests | None, warm: Warm | None
+    ) -> _Site:
+        if not options.cache:  # every page rendered, nothing fingerprinted
+            return cls(cache.Previous({}), False, cache.Fingerprints(), b"")
+        kept = warm.pages if warm is not None else None
+        previous = kept if kept is not None else cache.load(options.out)
+        fingerprints = cache.Fingerprints(records, renderer.data)
+        data = fingerprints.of(renderer.data) if records is not None else b""
+        return cls(previous, kept is not None, fingerprints, data)
+
+    def edited(self) -> bool:
+        """The site was built from other data than this build's: edited since, or an
+        edit undone (which the check does not see: after a small edit its memo is not
+        written again, so that undoing the edit reads nothing again)."""
+        return self.data != self.previous.data
 
 
 def _write(
@@ -251,12 +277,14 @@ def _write(
     records = checked.digests if checked is not None else None
     sweep_leftovers(options.out)  # before any folder of this build's is made beside it
     sweep_leftovers(options.out / BUNDLE_DIR)  # and those of an index update (serve)
+    with timings.step("read the page cache"):
+        site = _Site.of(renderer, options, records, warm)
     aside = None
-    if checked is not None and checked.read_again:  # an edit: see _Downloads
+    if checked is not None and site.edited():  # see _Downloads
         with timings.step("start the downloads aside"):
             aside = _Downloads.start(renderer, records, options, warm)
     try:
-        return _write_pages(renderer, options, checked, timings, warm, looking, aside)
+        return _write_pages(renderer, options, checked, timings, warm, looking, site, aside)
     finally:
         if aside is not None:
             aside.close()
@@ -269,6 +297,7 @@ def _write_pages(
     timings: Timings,
     warm: Warm | None,
     looking: cache.LookAhead | None,
+    site: _Site,
     aside: _Downloads | None,
 ) -> tuple[WriteResult, int, bool]:
     """_write(), with the downloads made aside, or None: done here, as a task."""
@@ -278,7 +307,7 @@ def _write_pages(
     with step("list the pages"):
         listing = list(renderer.pages())
     with step("fingerprint the pages"):
-        plan = _plan(renderer, listing, options, records, warm.pages if warm else None, looking)
+        plan = _plan(renderer, listing, options, site, looking)
     pages = plan.pages
     # done beside the pages: the memo for the next check, and the downloads
     tasks: list[Task] = [partial(_save_memo, options.data, checked)] if checked is not None else []
@@ -328,7 +357,7 @@ def _write_pages(
     if options.cache:
         with step("save the page cache"):
             saved = (pages.fingerprints, plan.previous, pages.keep, paths, done.stats)
-            kept = cache.save(options.out, *saved, pages.families)
+            kept = cache.save(options.out, *saved, pages.families, site.data)
             if warm is not None:
                 warm.pages = kept
     stale = kept_index and done.new_pages > 0
@@ -342,12 +371,12 @@ class _Downloads:
     the rest. The process writes those whose bytes changed into a folder of its own
     beside the site, from which the build moves them into its staging folder.
 
-    Made only where the build can fork, after an edit (the check read some record
-    again: a rebuild that nothing changed writes no download, and forking costs it
-    the memory pages that both processes then copy), over a site whose page cache is
-    there (a first build renders every page, the downloads among them, on every
-    core); and stopped when the pages to render turn out to be many, for the same
-    reason."""
+    Made only where the build can fork, after an edit (the site was built from other
+    data: _Site.edited; a rebuild that nothing changed writes no download, and
+    forking costs it the memory pages that both processes then copy), over a site
+    whose page cache is there (a first build renders every page, the downloads among
+    them, on every core); and stopped when the pages to render turn out to be many,
+    for the same reason."""
 
     def __init__(self, folder: Path, beside: Beside[tuple[list[str], list[str]]]) -> None:
         self.folder = folder

@@ -33,7 +33,7 @@ from .pages import Family, Page
 from .parallel import Beside
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 4  # bump when the cache file's layout changes
+FORMAT = 5  # bump when the cache file's layout changes
 
 
 class Fingerprints:
@@ -138,6 +138,7 @@ class Previous:
     files: tuple[str, ...] = ()  # every file of the site, from its root
     families: dict[str, str] = field(default_factory=dict)  # name -> fingerprint
     stamp: tuple[int, int, int] | None = None  # the cache file's inode, mtime and size
+    data: bytes = b""  # the digest of the records it was built from (b"": not known)
 
 
 def cache_file(out: Path) -> Path:
@@ -153,12 +154,13 @@ def load(out: Path) -> Previous:
         if stored.get("format") != FORMAT:
             return Previous({})
         pages = {path: Entry._make(values) for path, values in stored["pages"].items()}
-        files, families = stored["files"], stored["families"]
+        files, families, data = stored["files"], stored["families"], stored["data"]
     except Exception:  # missing, damaged or not ours: it only costs a full build
         return Previous({})
-    if not (isinstance(files, tuple) and isinstance(families, dict)):
+    if not (isinstance(files, tuple) and isinstance(families, dict) and isinstance(data, bytes)):
         return Previous({})
-    return Previous(pages, files, families, (found.st_ino, found.st_mtime_ns, found.st_size))
+    stamp = (found.st_ino, found.st_mtime_ns, found.st_size)
+    return Previous(pages, files, families, stamp, data)
 
 
 def changed_pages(previous: Previous, out: Path) -> frozenset[str]:
@@ -252,11 +254,12 @@ def save(
     files: Iterable[str],
     stats: dict[str, tuple[int, int, int]],
     families: dict[str, str],
+    data: bytes = b"",
 ) -> Previous:
     """Record each page's fingerprint with the file now in the output folder, and
-    every file the site has. A kept page's file is the one the previous build
-    recorded (reusable() checked it); `stats` has those rendered (mtime, size,
-    inode, as the workers found them)."""
+    every file the site has, and the digest of the records it was built from (`data`).
+    A kept page's file is the one the previous build recorded (reusable() checked it);
+    `stats` has those rendered (mtime, size, inode, as the workers found them)."""
     entries: dict[str, Entry] = {}
     for path, fingerprint in fingerprints.items():
         entry = previous.pages.get(path) if path in kept else None
@@ -275,10 +278,12 @@ def save(
     temporary = target.with_suffix(".tmp")
     # stored as plain tuples: a named tuple pickles through a Python call of its own
     pages = {path: tuple(entry) for path, entry in entries.items()}
-    stored = {"format": FORMAT, "files": listed, "pages": pages, "families": families}
+    stored = {
+        "format": FORMAT, "files": listed, "pages": pages, "families": families, "data": data
+    }  # fmt: skip
     temporary.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, target)  # a crash never leaves half a cache
-    return Previous(entries, listed, families)
+    return Previous(entries, listed, families, data=data)
 
 
 @dataclass(frozen=True)
