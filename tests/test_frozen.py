@@ -13,7 +13,7 @@ import facttrack
 from facttrack.build import Options, check
 from facttrack.dates import PartialDate
 from facttrack.frozen import pickled_by_fields
-from facttrack.model import Location
+from facttrack.model import Anchor, Location, Span
 from helpers import ROOT
 
 
@@ -123,3 +123,27 @@ def test_claims_laid_out_alike_share_one_positions_tuple() -> None:
     layouts = {claim.positions for claim in claims}
     assert len(layouts) < len(claims)
     assert len({id(claim.positions) for claim in claims}) == len(layouts)
+
+
+def test_an_anchor_pickles_as_its_spans_offsets() -> None:
+    claim = Anchor("claim-a", "source-a", Span(10, 40), Span(12, 19), 2)
+    event = Anchor("event-a", "source-a", Span(0, 5), None)
+    for anchor in (claim, event):
+        again = pickle.loads(pickle.dumps(anchor, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == anchor and type(again.quote) is Span
+    maker, values = claim.__reduce__()
+    assert values == ("claim-a", "source-a", 10, 40, 12, 19, 2)  # no Span to pickle
+    assert maker(*event.__reduce__()[1]).number is None
+
+
+def test_a_record_with_its_own_reduce_keeps_it() -> None:
+    @pickled_by_fields
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Pair:
+        a: int
+        b: int
+
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (Pair._from_fields, (self.b, self.a))  # type: ignore[attr-defined]
+
+    assert Pair(1, 2).__reduce__()[1] == (2, 1)

@@ -26,7 +26,8 @@ MAKER = "_from_fields"  # the class attribute pickles name to rebuild a record
 def pickled_by_fields(cls: _Record) -> _Record:
     """Pickle instances of a frozen, slotted dataclass as their field values, rebuilt by
     `cls._from_fields`; every field must be an argument of its `__init__`, and the class
-    may have no `__post_init__` (the record is rebuilt without calling `__init__`)."""
+    may have no `__post_init__` (the record is rebuilt without calling `__init__`). A
+    class that writes its own `__reduce__` keeps it, with `_from_fields` to call."""
     fields = dataclasses.fields(cls)
     if any(not field.init for field in fields):
         raise TypeError(f"{cls.__name__}: every field must be an __init__ argument")
@@ -40,7 +41,8 @@ def pickled_by_fields(cls: _Record) -> _Record:
         return maker, values(self)
 
     setattr(cls, MAKER, staticmethod(maker))
-    setattr(cls, "__reduce__", __reduce__)  # noqa: B010 - mypy will not let a method be assigned
+    if "__reduce__" not in vars(cls):
+        setattr(cls, "__reduce__", __reduce__)  # noqa: B010 - mypy will not let a method be assigned
     return cls
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .dates import PartialDate
-from .frozen import pickled_by_fields
+from .frozen import MAKER, pickled_by_fields
 
 QUALIFIERS = ("exact", "about", "over", "under", "at least", "up to", "as many as")
 FIGURE_KINDS = ("cumulative", "stock", "target", "amount", "count")
@@ -200,6 +201,38 @@ class Anchor:
     quote: Span
     number: Span | None  # None for events
     occurrences: int = 1
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with its spans' offsets, rather than as two records of their own: the
+        memo holds one anchor per claim, and the link workers send each one back."""
+        quote, number = self.quote, self.number
+        offsets = (-1, -1) if number is None else (number.start, number.end)
+        return _anchor, (
+            self.record_id,
+            self.source,
+            quote.start,
+            quote.end,
+            *offsets,
+            self.occurrences,
+        )
+
+
+def _anchor(
+    record_id: str,
+    source: str,
+    start: int,
+    end: int,
+    number_start: int,
+    number_end: int,
+    occurrences: int,
+) -> Anchor:
+    """An anchor as Anchor.__reduce__ pickles it (number_start -1: no number)."""
+    span = getattr(Span, MAKER)
+    number = None if number_start < 0 else span(number_start, number_end)
+    anchor: Anchor = getattr(Anchor, MAKER)(
+        record_id, source, span(start, end), number, occurrences
+    )
+    return anchor
 
 
 @pickled_by_fields
