@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from facttrack import search
 from facttrack.build import Options, build
 from helpers import FIXTURES, ROOT, run_cli
 from sitecheck import check_site, data_claim_links, parse_page
@@ -190,3 +191,16 @@ def test_the_site_folder_is_readable_like_any_other_new_folder(tmp_path):
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o755
+
+
+def test_a_search_index_updated_in_place_is_readable_like_the_site(tmp_path):
+    """facttrack serve brings the index up to date beside the pages (update_index): its
+    new folder takes the old one's place, and a web server must read it too."""
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "site"
+        assert build(Options(data=FIXTURES / "small", out=out)).ok
+        search.update_index(out)
+    finally:
+        os.umask(umask)
+    assert (out / "pagefind").stat().st_mode & 0o777 == 0o755

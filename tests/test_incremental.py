@@ -202,13 +202,15 @@ def test_with_threads_running_the_downloads_are_a_task(data, tmp_path, monkeypat
     out = tmp_path / "site"
     assert build(Options(data=data, out=out, jobs=2, search=False)).ok
     replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
-    folders: list[str] = []
-    make_folder = write.tempfile.mkdtemp
-    monkeypatch.setattr(
-        write.tempfile,
-        "mkdtemp",
-        lambda **kwargs: folders.append(kwargs["prefix"]) or make_folder(**kwargs),
-    )
+    kinds: list[str] = []
+    make_folder = write.folder_beside
+
+    def folder_beside(out: Path, kind: str) -> Path:
+        kinds.append(kind)
+        return make_folder(out, kind)
+
+    monkeypatch.setattr(write, "folder_beside", folder_beside)
+    monkeypatch.setattr(build_module, "folder_beside", folder_beside)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -219,7 +221,7 @@ def test_with_threads_running_the_downloads_are_a_task(data, tmp_path, monkeypat
         thread.join()
     assert result.ok
     assert ASIDE not in steps(result)
-    assert [prefix for prefix in folders if "downloads" in prefix] == []
+    assert "building" in kinds and "downloads" not in kinds
     assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -104,11 +104,19 @@ def _link(existing: Path, new: Path) -> bool:
 
 
 def folder_beside(out: Path, kind: str) -> Path:
-    """A new private folder beside `out` for one kind of this process's work on it
-    ("building", "downloads", "old"); its name says which process made it, so that a later
-    build can tell whether it was left behind (see sweep_leftovers)."""
+    """A new folder beside `out` for one kind of this process's work on it ("building",
+    "downloads", "old"); its name says which process made it, so that a later build can
+    tell whether it was left behind (see sweep_leftovers). It gets the permissions any
+    new folder gets (0777 less the umask), not mkdtemp's private 0700: it may become
+    the site, or its search index, for a web server to read."""
     prefix = f".{out.name}-{kind}-{os.getpid()}-"
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=out.parent))
+    while True:
+        folder = out.parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+        except FileExistsError:  # another folder's name: try another
+            continue
+        return folder
 
 
 def sweep_leftovers(out: Path) -> None:
@@ -165,11 +173,6 @@ class Staging:
         self.out = out
         self.patch = patch and can_patch(out)
         self.folder = folder_beside(out, "building")
-        # mkdtemp makes the folder private (0700); the site is for a web server to read,
-        # so it gets the permissions any other new folder would (0777 less the umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        self.folder.chmod(0o777 & ~umask)
         self._folders = {self.folder}  # made already: one mkdir per folder, not per file
         self.new_marker = self.put(MARKER, b"built by facttrack\n")
 
