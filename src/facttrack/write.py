@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,7 +110,7 @@ def folder_beside(out: Path, kind: str) -> Path:
     the site, or its search index, for a web server to read."""
     prefix = f".{out.name}-{kind}-{os.getpid()}-"
     while True:
-        folder = out.parent / f"{prefix}{secrets.token_hex(4)}"
+        folder = out.parent / f"{prefix}{os.urandom(4).hex()}"
         try:
             folder.mkdir()
         except FileExistsError:  # another folder's name: try another
