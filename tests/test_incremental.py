@@ -309,6 +309,28 @@ def test_the_files_looked_at_beside_the_check_are_those_the_build_would_find(
     assert stopped.changed(previous) is None
 
 
+def test_one_job_forks_no_process_to_look_at_the_files(data, tmp_path, monkeypatch):
+    """--jobs 1 (for profiling, say) runs everything in one process: the previous
+    site's files too are looked at by the build itself."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=1, search=False)).ok
+    made: list[Path] = []
+
+    class Recorded(cache.LookAhead):
+        def __init__(self, out: Path) -> None:
+            made.append(out)
+            super().__init__(out)
+
+    monkeypatch.setattr(cache, "LookAhead", Recorded)
+    (out / "claims" / "claim-007.html").write_bytes(b"edited")
+    assert build(Options(data=data, out=out, jobs=1, search=False)).ok
+    assert made == []
+    assert build(Options(data=data, out=out, jobs=2, search=False)).ok
+    assert made == [out]
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
 DAMAGED_CACHES = {
     "not a pickle": b"not a pickle",
     "entries of the wrong shape": pickle.dumps(

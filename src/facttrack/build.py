@@ -55,7 +55,14 @@ class Options:
     templates: Path | None = None
     today: dt.date | None = None  # for the "no future dates" check; defaults to today
     strict: bool = False  # warnings fail the run too
-    jobs: int | None = None  # processes rendering pages; defaults to every core
+    jobs: int | None = None  # processes at work at once (see processes); one per core
+
+    @property
+    def processes(self) -> int:
+        """How many processes may work at once (reading, linking, looking at the
+        previous site's files, rendering): `jobs`, or one per core."""
+        return self.jobs or default_jobs()
+
     cache: bool = True  # reuse the pages whose inputs did not change (see cache.py)
     search: bool = True  # build the search index (Pagefind; the slowest step of a build)
     # False: when pages changed, keep the previous search index for now (Result.search_stale
@@ -160,7 +167,7 @@ def _check(options: Options, warm: Warm | None = None) -> tuple[Result, memo.Che
     else:
         snapshot = memo.snapshot_sources(options.data)  # before anything is read
         with step("load"):
-            raw = load(options.data, problems, options.jobs or default_jobs())
+            raw = load(options.data, problems, options.processes)
             parts = memo.cut(raw) if options.cache else None
         with step("validate"):
             data = validate(raw, problems, today)
@@ -168,7 +175,7 @@ def _check(options: Options, warm: Warm | None = None) -> tuple[Result, memo.Che
         # memory (with 100,000 claims, a third of the peak), so it goes before linking.
         raw.document = raw.claims_text = None
         with step("link"):
-            linked = link(data, problems, jobs=options.jobs or default_jobs())
+            linked = link(data, problems, jobs=options.processes)
         if options.cache and not problems.has_errors():
             with step("digest the records"):
                 checked = memo.remember(parts, raw, linked, snapshot, today)
@@ -303,7 +310,7 @@ def _write_pages(
     """_write(), with the downloads made aside, or None: done here, as a task."""
     step = timings.step
     records = checked.digests if checked is not None else None
-    jobs = options.jobs or default_jobs()
+    jobs = options.processes
     with step("list the pages"):
         listing = list(renderer.pages())
     with step("fingerprint the pages"):
@@ -387,7 +394,7 @@ class _Downloads:
         cls, renderer: Renderer, records: memo.Digests | None, options: Options, warm: Warm | None
     ) -> _Downloads | None:
         out = options.out
-        jobs = options.jobs or default_jobs()
+        jobs = options.processes
         if not (options.cache and jobs > 1 and can_fork() and cache.cache_file(out).is_file()):
             return None  # made as a task beside the pages
         folder = folder_beside(out, "downloads")
@@ -474,7 +481,8 @@ def build(options: Options, warm: Warm | None = None) -> Result:
     `warm`: what the previous build of a long-running caller kept (it is updated)."""
     # The previous site's files are looked at beside the check, unless the caller of a
     # warm build owns the folder (see Warm).
-    looking = cache.LookAhead(options.out) if options.cache and not _warm_pages(warm) else None
+    look_ahead = options.cache and options.processes > 1 and not _warm_pages(warm)
+    looking = cache.LookAhead(options.out) if look_ahead else None
     try:
         return _build(options, warm, looking)
     finally:
