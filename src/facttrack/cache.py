@@ -31,6 +31,7 @@ from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
 from .parallel import Beside
+from .write import write_file
 
 CACHE_DIR = ".facttrack-cache"
 FORMAT = 5  # bump when the cache file's layout changes
@@ -281,7 +282,7 @@ def save(
     stored = {
         "format": FORMAT, "files": listed, "pages": pages, "families": families, "data": data
     }  # fmt: skip
-    temporary.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+    write_file(temporary, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, target)  # a crash never leaves half a cache
     return Previous(entries, listed, families, data=data)
 
