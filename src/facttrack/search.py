@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .reproducible import BundleFormatError, reproducible_bundle
-from .write import folder_beside, swap_folder, sweep_leftovers
+from .write import folder_beside, swap_folder, sweep_leftovers, write_file
 
 BUNDLE_DIR = "pagefind"  # where the bundle lives in the site; search.js loads it from here
 
@@ -117,7 +117,7 @@ def update_index(site: Path) -> None:
         for path, content in bundle:
             target = fresh.joinpath(*PurePosixPath(path).parts[1:])
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            write_file(target, content)
         swap_folder(fresh, index)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)  # left only when the swap failed
