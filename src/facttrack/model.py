@@ -227,12 +227,14 @@ def _anchor(
     occurrences: int,
 ) -> Anchor:
     """An anchor as Anchor.__reduce__ pickles it (number_start -1: no number)."""
-    span = getattr(Span, MAKER)
-    number = None if number_start < 0 else span(number_start, number_end)
-    anchor: Anchor = getattr(Anchor, MAKER)(
-        record_id, source, span(start, end), number, occurrences
-    )
+    number = None if number_start < 0 else _new_span(number_start, number_end)
+    anchor: Anchor = _new_anchor(record_id, source, _new_span(start, end), number, occurrences)
     return anchor
+
+
+# their makers (frozen.pickled_by_fields), looked up once for every anchor read back
+_new_span = getattr(Span, MAKER)
+_new_anchor = getattr(Anchor, MAKER)
 
 
 @pickled_by_fields
