@@ -812,6 +812,23 @@ def test_a_build_killed_between_the_swaps_two_renames_leaves_the_last_site_to_th
         running.wait()
 
 
+def test_the_files_a_patch_replaced_left_by_a_killed_build_are_removed_by_the_next(
+    project, tmp_path
+):
+    """A patch links each file it replaces into a folder beside the site, which a thread
+    removes; a build killed before that leaves the folder to the next build."""
+    data = project()
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left_behind = tmp_path / f".site-replaced-{gone.pid}-x"
+    left_behind.mkdir()
+    (left_behind / "0").write_bytes(b"a previous claims.json")
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".facttrack-cache", "project", "site"]
+
+
 def test_a_search_index_update_killed_between_its_renames_is_put_back_by_the_next_build(
     project, tmp_path
 ):

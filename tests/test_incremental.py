@@ -197,6 +197,31 @@ def test_an_edit_undone_has_its_downloads_made_aside_too(data, tmp_path, monkeyp
     assert again.written is not None and again.written.written == 0
 
 
+def test_a_patch_removes_the_files_it_replaced_beside_the_page_cache(data, tmp_path, monkeypatch):
+    """Each file a patch replaces is hard-linked aside first, so that the kernel frees
+    its blocks in a thread (write._remove) rather than in the rename; nothing is left."""
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, jobs=1, search=False)).ok
+    previous = (out / "data" / "claims.json").read_bytes()
+    replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
+    aside: list[bytes] = []
+    remove = write._remove
+
+    def record(*folders: Path) -> None:
+        replaced = folders[0]
+        aside.extend(path.read_bytes() for path in replaced.iterdir())
+        remove(*folders)
+
+    monkeypatch.setattr(write, "_remove", record)
+    result = build(Options(data=data, out=out, jobs=1, search=False))
+    assert result.ok and "patch the site" in steps(result)
+    assert "remove the files replaced" in steps(result)
+    assert previous in aside  # the old claims.json, removed by the thread
+    assert (out / "data" / "claims.json").read_bytes() != previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".facttrack-cache", "data", "site"]
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
 def test_with_threads_running_the_downloads_are_a_task(data, tmp_path, monkeypatch):
     """As in facttrack serve: no fork, and no folder made for one."""
     out = tmp_path / "site"

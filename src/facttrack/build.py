@@ -361,12 +361,17 @@ def _write_pages(
     except BaseException:
         staging.discard()
         raise
-    if options.cache:
-        with step("save the page cache"):
-            saved = (pages.fingerprints, plan.previous, pages.keep, paths, done.stats)
-            kept = cache.save(options.out, *saved, pages.families, site.data)
-            if warm is not None:
-                warm.pages = kept
+    try:
+        if options.cache:
+            with step("save the page cache"):
+                saved = (pages.fingerprints, plan.previous, pages.keep, paths, done.stats)
+                kept = cache.save(options.out, *saved, pages.families, site.data)
+                if warm is not None:
+                    warm.pages = kept
+    finally:
+        if staging.patch:
+            with step("remove the files replaced"):
+                staging.settle()
     stale = kept_index and done.new_pages > 0
     return WriteResult(written=new, unchanged=len(paths) - new), pages.count, stale
 
