@@ -201,6 +201,14 @@ def test_sparkline_is_a_small_labelled_image():
     )
 
 
+def test_a_sparkline_reads_neither_links_nor_labels():
+    """The home page's sparklines are drawn from points without them."""
+    bare = [ChartPoint(**{**vars(p), "href": "", "label": ""}) for p in POINTS]
+    assert sparkline_svg(bare, title="x", id_prefix="s") == sparkline_svg(
+        POINTS, title="x", id_prefix="s"
+    )
+
+
 def test_an_empty_chart_is_refused():
     with pytest.raises(ValueError):
         chart_svg([], title="t", description="d", unit="x")

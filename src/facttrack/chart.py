@@ -299,7 +299,8 @@ def chart_svg(
 def sparkline_svg(
     points: Sequence[ChartPoint], *, title: str, id_prefix: str, width: int = 160, height: int = 40
 ) -> str:
-    """A small line of the values over time (range midpoints), the latest one dotted."""
+    """A small line of the values over time (range midpoints), the latest one dotted;
+    it links nowhere and labels no point (their href and label are not read)."""
     if not points:
         raise ValueError("a sparkline needs at least one point")
     xs = TimeScale.of(points, 4, width - 4)

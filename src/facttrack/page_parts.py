@@ -55,6 +55,24 @@ def _points(context: Any, claims: list[Claim]) -> list[ChartPoint]:
     ]
 
 
+def _drawn_points(claims: list[Claim]) -> list[ChartPoint]:
+    """What a sparkline draws of each claim, its dates and its value: no link, no label
+    (the home page draws twelve, each from all its figure's claims)."""
+    return [
+        ChartPoint(
+            claim_id=claim.id,
+            href="",
+            start=claim.as_of.first_day(),
+            end=claim.as_of.last_day(),
+            low=claim.low,
+            high=claim.high,
+            qualifier=claim.qualifier,
+            label="",
+        )
+        for claim in claims
+    ]
+
+
 @jinja2.pass_context
 def figure_chart(context: Any, figure: Figure) -> Markup:
     """The figure's claims over time as inline SVG; empty when it has no claims."""
@@ -91,7 +109,7 @@ def figure_sparkline(context: Any, figure: Figure) -> Markup:
         f"{figure.label}: {len(charted)} claim{'s' if len(charted) != 1 else ''} from "
         f"{charted[0].as_of.human()} to {charted[-1].as_of.human()}"
     )
-    points = _points(context, charted)
+    points = _drawn_points(charted)
     return Markup(sparkline_svg(points, title=title, id_prefix=f"spark-{figure.id}"))
 
 
