@@ -315,20 +315,15 @@ def plan(
     they were looked at already (LookAhead), and these pages' files had changed."""
     joined = records.joined
     folder = str(out)
+    entries = previous.pages
 
-    def kept(path: str, entry: Entry | None, fingerprint: str | None) -> bool:
-        return (
-            entry is not None
-            and (fingerprint is None or entry.fingerprint == fingerprint)
-            and (
-                not look
-                or (
-                    path not in changed
-                    if changed is not None
-                    else still_there(entry, os.path.join(folder, path))
-                )
-            )
-        )
+    def still_theirs(paths: tuple[str, ...]) -> bool:
+        """Each page's file is the one the previous build wrote (each has an entry)."""
+        if not look:
+            return True
+        if changed is not None:
+            return changed.isdisjoint(paths)
+        return all(still_there(entries[path], os.path.join(folder, path)) for path in paths)
 
     fingerprints: dict[str, str] = {}
     families: dict[str, str] = {}
@@ -343,9 +338,10 @@ def plan(
             fingerprint = _fingerprint(key, b"family", item.name, item.inputs, joined)
             families[item.name] = fingerprint
             count += len(item.paths)
-            entries = previous.pages
-            if previous.families.get(item.name) == fingerprint and all(
-                kept(path, entries.get(path), None) for path in item.paths
+            if (
+                previous.families.get(item.name) == fingerprint
+                and all(map(entries.__contains__, item.paths))
+                and still_theirs(item.paths)
             ):  # the same inputs, and every page's file as that build left it
                 fingerprints.update((path, entries[path].fingerprint) for path in item.paths)
                 keep.update(item.paths)
@@ -357,8 +353,10 @@ def plan(
                 inputs, template = page.inputs, page.template
                 fingerprint = _fingerprint(key, b"page", page.path, inputs, joined, template)
                 fingerprints[page.path] = fingerprint
-                if kept(page.path, previous.pages.get(page.path), fingerprint):
-                    keep.add(page.path)
+                entry = entries.get(page.path)
+                if entry is not None and entry.fingerprint == fingerprint:
+                    if still_theirs((page.path,)):
+                        keep.add(page.path)
     return Plan(fingerprints, families, keep, pages, count)
 
 
