@@ -61,17 +61,19 @@ class Derived:
     consistency: Consistency  # relations, conflicts and decreasing running totals
 
 
-def series_key(claim: Claim) -> tuple[int, int, str]:
-    """As-of order; claims about the same date in the order they were stated."""
-    return (claim.as_of.sort_key(), claim.stated_on.sort_key(), claim.id)
-
-
 def stated_key(claim: Claim) -> tuple[int, str]:
     return (claim.stated_on.sort_key(), claim.id)
 
 
+def _as_of_key(claim: Claim) -> int:
+    return claim.as_of.sort_key()
+
+
 def _series(claims: list[Claim]) -> tuple[Step, ...]:
-    ordered = sorted(claims, key=series_key)
+    """A figure's claims, given in the order they were stated (stated_key), in as-of
+    order: Python's sort is stable, so that claims about the same date stay in the
+    order they were stated."""
+    ordered = sorted(claims, key=_as_of_key)
     return tuple(Step(claim, ordered[i - 1] if i else None) for i, claim in enumerate(ordered))
 
 
@@ -85,12 +87,12 @@ def _group(records: list[Claim] | list[Event], attribute: str) -> dict[str, list
 
 
 def timeline(claims: list[Claim], events: list[Event]) -> tuple[Month, ...]:
-    """Claims (by the date they were stated) and events, grouped by month."""
-    entries = [TimelineEntry(c.stated_on, c, None) for c in claims]
-    entries += [TimelineEntry(e.date, None, e) for e in events]
-    # each key computed once, then compared in C; a day's events before its claims
-    keys = [(c.stated_on.sort_key(), 1, c.id) for c in claims]
-    keys += [(e.date.sort_key(), 0, e.id) for e in events]
+    """Claims (by the date they were stated) and events, grouped by month; each list
+    given in date order, then by id. A day's events come before its claims: they are
+    put first, and the sort by date alone is stable."""
+    entries = [TimelineEntry(e.date, None, e) for e in events]
+    entries += [TimelineEntry(c.stated_on, c, None) for c in claims]
+    keys = [entry.date.sort_key() for entry in entries]  # each computed once
     ordered = [entries[i] for i in sorted(range(len(entries)), key=keys.__getitem__)]
     months: dict[tuple[int, int], list[TimelineEntry]] = {}
     for entry in ordered:  # a month's entries, by (year, month or 0): one key per month
