@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import formatting, page_parts
+from .dates import PartialDate
 from .derive import Derived, Month
 from .fragments import Fragments, claim_target
 from .highlight import Mark, highlight
@@ -446,9 +447,12 @@ class Renderer:
     def _downloads_shown(self) -> tuple[Any, ...]:
         """The figures with their number of claims, and what the dataset's JSON-LD
         says of the claims: how many, and the dates they cover."""
-        claims = self.data.claims.values()
-        dates = sorted({claim.as_of for claim in claims}, key=lambda date: date.sort_key())
-        cover = (dates[0], dates[-1]) if dates else ()
+        # each figure's series is in as-of order, and every claim is in one of them
+        series = [steps for steps in self.derived.series.values() if steps]
+        firsts = [steps[0].claim.as_of for steps in series]
+        lasts = [steps[-1].claim.as_of for steps in series]
+        by_date = PartialDate.sort_key
+        cover = (min(firsts, key=by_date), max(lasts, key=by_date)) if series else ()
         counts = tuple((f, len(self.derived.series.get(f.id, ()))) for f in self.derived.figures)
         return (counts, len(self.data.claims), cover)
 
