@@ -356,12 +356,19 @@ def test_one_job_forks_no_process_to_look_at_the_files(data, tmp_path, monkeypat
     assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
 
 
+def page_cache(**values) -> bytes:
+    """A page cache file of this format, with `values` in place of an empty site's."""
+    empty = {"fingerprints": {}, "stats": {}, "files": (), "families": {}, "data": b""}
+    return pickle.dumps({"format": cache.FORMAT, **empty, **values})
+
+
 DAMAGED_CACHES = {
     "not a pickle": b"not a pickle",
-    "entries of the wrong shape": pickle.dumps(
-        {"format": cache.FORMAT, "pages": {"index.html": ("f", 1)}, "files": ()}
+    "a page without its file": page_cache(fingerprints={"index.html": "f"}),
+    "files not a tuple": page_cache(files=None),
+    "a page cache of the format before": pickle.dumps(
+        {"format": 5, "pages": {"index.html": ("f", 1, 2, 3)}, "files": (), "families": {}}
     ),
-    "files not a tuple": pickle.dumps({"format": cache.FORMAT, "pages": {}, "files": None}),
 }
 
 
@@ -370,7 +377,7 @@ def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path, damage):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out)).ok
     (tmp_path / ".facttrack-cache" / "site.pickle").write_bytes(damage)
-    assert cache.load(out) == cache.Previous({})
+    assert cache.load(out) == cache.Previous({}, {})
     replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
     assert build(Options(data=data, out=out)).ok
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")

@@ -225,7 +225,7 @@ def _plan(
     if not options.cache:
         pages = list(expand(listing))
         everything = cache.Plan({}, {}, set(), pages, len(pages))
-        return _Plan(everything, cache.Previous({}), nothing_changed=False)
+        return _Plan(everything, cache.Previous({}, {}), nothing_changed=False)
     data = renderer.data
     key = cache.site_key(
         renderer.template_folders(),
@@ -237,7 +237,7 @@ def _plan(
     previous, look = site.previous, not site.warm
     changed = looking.changed(previous) if looking is not None and look else None
     plan = cache.plan(listing, key, site.fingerprints, previous, options.out, look, changed)
-    same = len(plan.keep) == plan.count == len(previous.pages)
+    same = len(plan.keep) == plan.count == len(previous.fingerprints)
     same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)
     return _Plan(plan, previous, nothing_changed=same)
@@ -257,7 +257,7 @@ class _Site:
         cls, renderer: Renderer, options: Options, records: memo.Digests | None, warm: Warm | None
     ) -> _Site:
         if not options.cache:  # every page rendered, nothing fingerprinted
-            return cls(cache.Previous({}), False, cache.Fingerprints(), b"")
+            return cls(cache.Previous({}, {}), False, cache.Fingerprints(), b"")
         kept = warm.pages if warm is not None else None
         previous = kept if kept is not None else cache.load(options.out)
         fingerprints = cache.Fingerprints(records, renderer.data)
