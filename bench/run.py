@@ -19,7 +19,9 @@ one-claim rebuild's median is given too); peak memory is
 the largest resident set of any process of the build (from wait4), and the peak
 proportional set size of the build's whole process tree (pages shared by forked
 workers counted once), sampled from /proc: every 20 ms in a build of its own run
-for its memory, rarely in the timed runs, which the sampling would slow down.
+for its memory, rarely in the timed full builds (and Hugo's), which the sampling
+would slow down, and not at all in the checks and rebuilds, whose memory is not
+reported.
 """
 
 from __future__ import annotations
@@ -96,9 +98,15 @@ def _tree_memory(root: int) -> int:
     return total
 
 
-def measure(command: Sequence[str | Path], cwd: Path | None = None, dense: bool = False) -> Run:
+def measure(
+    command: Sequence[str | Path], cwd: Path | None = None, memory: str | None = None
+) -> Run:
     """Run a command to completion; its wall time and peak memory. Fails loudly.
-    `dense`: a run for its memory, sampled often (its time is slowed by the sampling)."""
+    `memory`: how often the process tree's memory is sampled (Run.tree_rss): "dense",
+    for a run for its memory (its time is slowed by the sampling), "sparse" for a timed
+    run whose memory is reported, None (not at all) for the others. Sampling runs on
+    the other core, where the build has processes of its own: it slowed a one-claim
+    rebuild, whose memory is not reported, by 6 ms."""
     log = OUT / "last-command.log"
     os.sync()  # the previous run's writes reach the disk now, not during this one
     with log.open("wb") as output:
@@ -120,15 +128,17 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None, dense: bool 
             while not done.wait(pause):
                 started = time.perf_counter()
                 peak = max(peak, _tree_memory(process.pid))
-                if not dense:
+                if memory != "dense":
                     pause = max(SAMPLE_EVERY, 20 * (time.perf_counter() - started))
 
         sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        if memory is not None:
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
-        sampler.join()
+        if memory is not None:
+            sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed:\n{log.read_text()[-3000:]}")
@@ -256,7 +266,7 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     measure(check_command)  # not trusted on their stat: the second writes it again)
     check = best([measure(check_command) for _ in range(repeat)])
     workspace.clean_facttrack()
-    full = [_memory_only(measure(ft, dense=True))]  # its peak memory; not its time
+    full = [_memory_only(measure(ft, memory="dense"))]  # its peak memory; not its time
     hugo: list[Run] = []
     one_claim: list[Run] = []
     written = 0
@@ -266,7 +276,7 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     # builds it is a share of moved that share by a third from one run to the next.
     for _ in range(repeat):
         workspace.clean_facttrack()
-        full.append(measure(ft))
+        full.append(measure(ft, memory="sparse"))
         for _ in range(REBUILDS):
             before = snapshot(workspace.site)
             original = change_one_claim(workspace.data)
@@ -280,7 +290,9 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
         shutil.rmtree(workspace.hugo_site, ignore_errors=True)
         hugo.append(
             measure(
-                [hugo_binary(), "--quiet", "--destination", workspace.hugo_site], workspace.hugo
+                [hugo_binary(), "--quiet", "--destination", workspace.hugo_site],
+                workspace.hugo,
+                memory="sparse",
             )
         )
     before = snapshot(workspace.site)
