@@ -30,7 +30,7 @@ from .digests import code_key, keep_pickled
 from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
-from .parallel import Beside
+from .parallel import Beside, Stat
 from .write import write_file
 
 CACHE_DIR = ".facttrack-cache"
@@ -119,10 +119,6 @@ def site_key(folders: Iterable[Path], *values: str) -> bytes:
     for value in values:
         hasher.update(value.encode() + b"\0")
     return hasher.digest()
-
-
-# A file as a build left it: its modification time (ns), size and inode
-Stat = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -263,7 +259,7 @@ def save(
     has those rendered (as the workers found them)."""
     left = {path: previous.stats[path] for path in kept}
     for path in fingerprints.keys() - left.keys():  # rendered
-        if (stat := stats.get(path)) is None:  # rendered into the bytes it had: kept
+        if (stat := stats.get(path)) is None:  # not found by a worker: looked at here
             found = os.stat(out / path)
             stat = (found.st_mtime_ns, found.st_size, found.st_ino)
         left[path] = stat
