@@ -30,8 +30,8 @@ from .digests import code_key, keep_pickled
 from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
-from .parallel import Beside, Stat
-from .write import write_file
+from .parallel import Beside
+from .write import Stat, stat_of, write_file
 
 CACHE_DIR = ".facttrack-cache"
 FORMAT = 6  # bump when the cache file's layout changes
@@ -131,7 +131,7 @@ class Previous:
     stats: dict[str, Stat]  # page path -> its file, as that build left it (the same keys)
     files: tuple[str, ...] = ()  # every file of the site, from its root
     families: dict[str, str] = field(default_factory=dict)  # name -> fingerprint
-    stamp: tuple[int, int, int] | None = None  # the cache file's inode, mtime and size
+    stamp: Stat | None = None  # the cache file's, as read
     data: bytes = b""  # the digest of the records it was built from (b"": not known)
 
 
@@ -160,7 +160,7 @@ def load(out: Path) -> Previous:
         and isinstance(data, bytes)
     ):
         return Previous({}, {})
-    stamp = (found.st_ino, found.st_mtime_ns, found.st_size)
+    stamp = stat_of(found)
     return Previous(fingerprints, stats, files, families, stamp, data)
 
 
@@ -240,7 +240,7 @@ def still_there(left: Stat, file: str | Path) -> bool:
         found = os.stat(file)
     except OSError:
         return False
-    return (found.st_mtime_ns, found.st_size, found.st_ino) == left
+    return stat_of(found) == left
 
 
 def save(
@@ -260,8 +260,7 @@ def save(
     left = {path: previous.stats[path] for path in kept}
     for path in fingerprints.keys() - left.keys():  # rendered
         if (stat := stats.get(path)) is None:  # not found by a worker: looked at here
-            found = os.stat(out / path)
-            stat = (found.st_mtime_ns, found.st_size, found.st_ino)
+            stat = stat_of(os.stat(out / path))
         left[path] = stat
     listed = tuple(files)  # in no order: sorting 12,000 paths took 2 ms of every build
     target = cache_file(out)

@@ -50,9 +50,10 @@ from .intervals import Interval
 from .link import FlatText, anchor_claim, anchor_event
 from .load import RawData, YamlList, YamlMap
 from .model import Anchor, Claim, Dataset, Event, Linked, Source
+from .write import Stat, stat_of
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 3  # bump when what the memo holds changes shape
+FORMAT = 4  # bump when what the memo holds changes shape or meaning
 RACY_NS = 2_000_000_000  # files changed this close to the memo's snapshot are read again
 REWRITE_SHARE = 0.01  # write the memo again once more than this share had to be read again
 
@@ -83,7 +84,7 @@ class Stored:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class StoredSource:
-    stat: tuple[int, int, int]  # size, modification time (ns), inode, before it was read
+    stat: Stat  # the file's, before it was read
     source: Source
     digest: bytes
 
@@ -165,17 +166,16 @@ def _digest(list_name: str, chunk: Chunk, depends: tuple[bytes, ...]) -> bytes:
     return digest(list_name, chunk.text, *depends)
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
+def _stat(path: Path) -> Stat | None:
     try:
-        stat = path.stat()
+        return stat_of(path.stat())
     except OSError:
         return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def snapshot_sources(data_dir: Path) -> tuple[int, dict[str, tuple[int, int, int]]]:
+def snapshot_sources(data_dir: Path) -> tuple[int, dict[str, Stat]]:
     """The time, and each source file's stat, taken before a check reads them."""
-    stats: dict[str, tuple[int, int, int]] = {}
+    stats: dict[str, Stat] = {}
     folder = data_dir / load.SOURCES_DIR
     taken = time.time_ns()
     # the files load() reads; what is wrong with them (a folder missing or that cannot
@@ -250,7 +250,7 @@ def remember(
     parts: Split | None,
     raw: RawData,
     linked: Linked,
-    snapshot: tuple[int, dict[str, tuple[int, int, int]]],
+    snapshot: tuple[int, dict[str, Stat]],
     today: dt.date,
 ) -> Checked | None:
     """The memo of a full check that found no errors; None when claims.yaml's
@@ -519,7 +519,7 @@ class _Recheck:
             stored = self.memo.sources.get(shown)
             if stat is None:
                 raise _GiveUp
-            if stored is None or stored.stat != stat or stat[1] >= trusted_before:
+            if stored is None or stored.stat != stat or stat[0] >= trusted_before:
                 source = self._read_source(path)
                 stored = StoredSource(stat, source, source_digest(source))
                 self.read_again += 1

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
+from .write import Stat, stat_of
+
 if TYPE_CHECKING:  # the renderer is imported by builds that render, not by `check`
     from multiprocessing.context import ForkContext
 
@@ -34,7 +36,6 @@ MIN_PAGES = 32  # below this, starting workers costs more than it saves
 
 # Other work of a build: files it writes into the site (the downloads), or none.
 Task = Callable[[], Iterable[tuple[str, bytes]]]
-Stat = tuple[int, int, int]  # modification time (ns), size, inode
 
 
 @dataclass
@@ -226,8 +227,7 @@ def default_jobs() -> int:
 
 def _stat(staging: Staging, path: str, written: bool) -> Stat:
     """Where the page will be once the site is in place: its new file, or the old one."""
-    stat = os.stat(staging.staged(path) if written else staging.existing(path))
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return stat_of(os.stat(staging.staged(path) if written else staging.existing(path)))
 
 
 def _pages(work: _Work, start: int, end: int) -> Written:

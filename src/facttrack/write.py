@@ -44,6 +44,16 @@ class WriteError(Exception):
     """The output folder cannot be written; the message says why and what to do."""
 
 
+Stat = tuple[int, int, int]  # a file as a build saw it: modification time (ns), size, inode
+
+
+def stat_of(found: os.stat_result) -> Stat:
+    """What a build keeps of a file to tell, later, that it is still the same file:
+    every such check (the page cache's pages and its own file, the memo's sources)
+    compares these three."""
+    return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+
 def write_file(path: Path, content: bytes) -> None:
     """Write a file's bytes 64 KiB at a time. Given all of a large file in one write()
     (claims.json, 8 MB at 10,000 claims), Linux at times stalls the call for 30 to
