@@ -271,6 +271,24 @@ def test_a_check_with_the_memo_reports_what_a_full_check_reports(name, change, r
     assert_same_as_full_check(data)
 
 
+def test_an_event_whose_speaker_went_is_not_taken_from_the_memo(tmp_path):
+    """An event's digest does not cover its speaker (a claim's does): when a speaker
+    only events name goes, the event's unchanged text must not keep it in the memo."""
+    data = copy_of(ROOT / "data", tmp_path)
+    edit_claims(
+        data, "speakers:\n", "speakers:\n  - id: forum-host\n    name: Host\n    role: host\n"
+    )
+    event = record_text(data, "jilani-defends-expulsion")
+    edit_claims(data, event, event.replace("speaker: jalil-abbas-jilani", "speaker: forum-host"))
+    assert memo_check(data).ok
+    edit_claims(data, "  - id: forum-host\n", "  - id: forum-hosts\n")  # the event's text stays
+    previous = memo.load_memo(data)
+    assert previous is not None
+    assert memo.recheck(data, previous, previous.today) is None
+    result = assert_same_as_full_check(data)
+    assert any("forum-host" in problem.format() for problem in result.problems)
+
+
 def test_a_check_after_one_edit_reads_only_that_record_again(tmp_path):
     data = copy_of(ROOT / "data", tmp_path)
     memo_check(data)

@@ -588,14 +588,14 @@ class _Recheck:
                 self._add(list_name, chunk, make(*self._fields(list_name, chunk)), by_id)
         return by_id
 
-    def _still_holds(self, list_name: str, stored: Stored | None) -> bool:
-        """The records a stored claim or event was checked against are unchanged."""
-        if stored is None:
-            return False
+    def _still_holds(self, list_name: str, stored: Stored) -> bool:
+        """The records a stored claim or event was checked against are unchanged. A
+        claim depends on its speaker (_depends); an event does not, since only its
+        page shows the speaker, but the speaker it names must still be there."""
         record = stored.record
-        speaker = getattr(record, "speaker", None)
-        if speaker is not None and ("speaker", speaker) not in self.digests:
-            return False
+        if list_name == "events" and record.speaker is not None:
+            if ("speaker", record.speaker) not in self.digests:
+                return False
         return _depends(list_name, record, self.digests) == stored.depends
 
     def claims(
