@@ -59,3 +59,25 @@ def test_the_timeline_is_in_date_order_with_a_days_events_before_its_claims(tmp_
         if {e.event is None for e in entries if e.date == date} == {True, False}
     }
     assert shared  # days with both an event and a claim: the order between them matters
+
+
+def test_a_speakers_and_a_sources_events_and_claims_are_in_the_order_stated_then_by_id(tmp_path):
+    derived = derived_of(tmp_path)
+    data = derived.linked.data
+
+    def stated(claim):
+        return (claim.stated_on.sort_key(), claim.id)
+
+    ties = 0
+    for speaker_id, claims in derived.claims_by_speaker.items():
+        assert list(claims) == sorted(
+            (c for c in data.claims.values() if c.speaker == speaker_id), key=stated
+        )
+        ties += sum(n - 1 for n in Counter(c.stated_on for c in claims).values())
+    assert ties > 50  # claims stated on the same date: the order by id matters
+    for source_id, events in derived.events_by_source.items():
+        expected = sorted(
+            (e for e in data.events.values() if e.source == source_id),
+            key=lambda e: (e.date.sort_key(), e.id),
+        )
+        assert list(events) == expected

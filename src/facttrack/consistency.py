@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from . import formatting
 from .dates import PartialDate
@@ -436,7 +437,7 @@ def check_consistency(
     evaluator = _Evaluator(data.claims, intervals)
     relations = tuple(evaluator.check(r) for r in sorted(data.relations.values(), key=_line))
     by_figure: dict[str, list[Claim]] = defaultdict(list)
-    for claim in sorted(data.claims.values(), key=lambda c: c.id):
+    for claim in sorted(data.claims.values(), key=attrgetter("id")):
         by_figure[claim.figure].append(claim)
     found_conflicts: list[Conflict] = []
     found_decreases: list[Decrease] = []

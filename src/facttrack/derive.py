@@ -6,13 +6,17 @@ Everything here is computed from the linked dataset; nothing reads files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from operator import attrgetter
+from typing import NamedTuple, TypeVar
 
 from .consistency import Consistency, check_consistency
 from .dates import PartialDate
 from .intervals import Interval
 from .model import Claim, Event, Figure, Linked
+
+_Record = TypeVar("_Record", Claim, Event)
 
 
 class TimelineEntry(NamedTuple):
@@ -61,17 +65,35 @@ class Derived:
     consistency: Consistency  # relations, conflicts and decreasing running totals
 
 
-def stated_key(claim: Claim) -> tuple[int, str]:
-    return (claim.stated_on.sort_key(), claim.id)
+def _stated_key(claim: Claim) -> int:
+    return claim.stated_on.sort_key()
 
 
 def _as_of_key(claim: Claim) -> int:
     return claim.as_of.sort_key()
 
 
+def _event_key(event: Event) -> int:
+    return event.date.sort_key()
+
+
+_by_id = attrgetter("id")
+
+
+def _by_date_then_id(
+    records: Iterable[_Record], date_key: Callable[[_Record], int]
+) -> list[_Record]:
+    """Records by (date, id): sorted by id, then by date alone. Python's sort is
+    stable, so that records of one date stay in id order; two sorts with plain keys
+    take half the time of one with a (date, id) tuple for each record."""
+    ordered = sorted(records, key=_by_id)
+    ordered.sort(key=date_key)
+    return ordered
+
+
 def _series(claims: list[Claim]) -> tuple[Step, ...]:
-    """A figure's claims, given in the order they were stated (stated_key), in as-of
-    order: Python's sort is stable, so that claims about the same date stay in the
+    """A figure's claims, given in the order they were stated (by date, then id), in
+    as-of order: the sort is stable, so that claims about the same date stay in the
     order they were stated."""
     ordered = sorted(claims, key=_as_of_key)
     return tuple(Step(claim, ordered[i - 1] if i else None) for i, claim in enumerate(ordered))
@@ -111,8 +133,8 @@ def derive(linked: Linked, known_intervals: dict[str, Interval] | None = None) -
     """`known_intervals`: claim id -> the values it allows, as the previous build
     found them for claims that did not change (see memo.py)."""
     data = linked.data
-    claims = sorted(data.claims.values(), key=stated_key)
-    events = sorted(data.events.values(), key=lambda e: (e.date.sort_key(), e.id))
+    claims = _by_date_then_id(data.claims.values(), _stated_key)
+    events = _by_date_then_id(data.events.values(), _event_key)
     by_figure = _group(claims, "figure")
     series = {figure_id: _series(by_figure.get(figure_id, [])) for figure_id in data.figures}
     latest = {figure_id: steps[-1].claim for figure_id, steps in series.items() if steps}
