@@ -61,14 +61,6 @@ class Box:
     top: int = 20
     bottom: int = 36
 
-    @property
-    def inner_width(self) -> int:
-        return self.width - self.left - self.right
-
-    @property
-    def inner_height(self) -> int:
-        return self.height - self.top - self.bottom
-
 
 def num(value: float) -> str:
     """A coordinate, always with one decimal, so output is the same on every run."""

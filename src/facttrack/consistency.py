@@ -146,10 +146,6 @@ class Consistency:
     def failed(self) -> tuple[RelationCheck, ...]:
         return tuple(r for r in self.relations if r.status == FAILS)
 
-    @property
-    def warning_count(self) -> int:
-        return len(self.failed) + len(self.conflicts) + len(self.decreases)
-
 
 # -- numbers as the arithmetic shows them ---------------------------------------
 

@@ -19,7 +19,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .reproducible import BundleFormatError, reproducible_bundle
@@ -69,18 +68,6 @@ def pagefind_executable() -> Path:
             "or point PAGEFIND_BINARY_PATH at a Pagefind executable"
         )
     return Path(executable)
-
-
-def search_bundle(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    """Index the HTML pages among `files`; return the bundle's (site path, bytes), sorted."""
-    with tempfile.TemporaryDirectory(prefix="facttrack-pages-") as temporary:
-        site = Path(temporary)
-        for path, content in files:
-            if path.endswith(".html"):
-                target = site.joinpath(*PurePosixPath(path).parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-        return folder_bundle(site)
 
 
 def folder_bundle(site: Path) -> list[tuple[str, bytes]]:
