@@ -519,7 +519,8 @@ class _Recheck:
             stored = self.memo.sources.get(shown)
             if stat is None:
                 raise _GiveUp
-            if stored is None or stored.stat != stat or stat[0] >= trusted_before:
+            modified_ns = stat[0]
+            if stored is None or stored.stat != stat or modified_ns >= trusted_before:
                 source = self._read_source(path)
                 stored = StoredSource(stat, source, source_digest(source))
                 self.read_again += 1
