@@ -35,38 +35,30 @@ def _charted(derived: Derived, figure: Figure) -> tuple[list[Claim], list[Claim]
     ]
 
 
+def _point(claim: Claim, href: str = "", label: str = "") -> ChartPoint:
+    """A claim's dates and value, as the charts draw them, with where its mark links
+    and what it says."""
+    return ChartPoint(
+        claim_id=claim.id,
+        href=href,
+        start=claim.as_of.first_day(),
+        end=claim.as_of.last_day(),
+        low=claim.low,
+        high=claim.high,
+        qualifier=claim.qualifier,
+        label=label,
+    )
+
+
 def _points(context: Any, claims: list[Claim]) -> list[ChartPoint]:
     data: Dataset = context["data"]
     target = context["claim_target"]  # render's: where every number of a claim links
     return [
-        ChartPoint(
-            claim_id=claim.id,
+        _point(
+            claim,
             href=context["root"] + target(claim),
-            start=claim.as_of.first_day(),
-            end=claim.as_of.last_day(),
-            low=claim.low,
-            high=claim.high,
-            qualifier=claim.qualifier,
             label=f"{formatting.claim_amount(claim)}, as of {claim.as_of.human()}, "
             f"according to {data.speakers[claim.speaker].name}",
-        )
-        for claim in claims
-    ]
-
-
-def _drawn_points(claims: list[Claim]) -> list[ChartPoint]:
-    """What a sparkline draws of each claim, its dates and its value: no link, no label
-    (the home page draws twelve, each from all its figure's claims)."""
-    return [
-        ChartPoint(
-            claim_id=claim.id,
-            href="",
-            start=claim.as_of.first_day(),
-            end=claim.as_of.last_day(),
-            low=claim.low,
-            high=claim.high,
-            qualifier=claim.qualifier,
-            label="",
         )
         for claim in claims
     ]
@@ -108,7 +100,7 @@ def figure_sparkline(context: Any, figure: Figure) -> Markup:
         f"{figure.label}: {len(charted)} claim{'s' if len(charted) != 1 else ''} from "
         f"{charted[0].as_of.human()} to {charted[-1].as_of.human()}"
     )
-    points = _drawn_points(charted)
+    points = [_point(claim) for claim in charted]  # a sparkline links nothing, says nothing
     return Markup(sparkline_svg(points, title=title, id_prefix=f"spark-{figure.id}"))
 
 
