@@ -377,7 +377,7 @@ def test_a_damaged_cache_only_costs_a_full_build(data, tmp_path, damage):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out)).ok
     (tmp_path / ".facttrack-cache" / "site.pickle").write_bytes(damage)
-    assert cache.load(out) == cache.Previous({}, {})
+    assert cache.load(out) == cache.Previous()
     replace_once(data / "claims.yaml", 'as_of: "20', 'as_of: "19')
     assert build(Options(data=data, out=out)).ok
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")

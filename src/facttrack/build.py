@@ -225,7 +225,7 @@ def _plan(
     if not options.cache:
         pages = list(expand(listing))
         everything = cache.Plan({}, {}, set(), pages, len(pages))
-        return _Plan(everything, cache.Previous({}, {}), nothing_changed=False)
+        return _Plan(everything, cache.Previous(), nothing_changed=False)
     data = renderer.data
     key = cache.site_key(
         renderer.template_folders(),
@@ -257,7 +257,7 @@ class _Site:
         cls, renderer: Renderer, options: Options, records: memo.Digests | None, warm: Warm | None
     ) -> _Site:
         if not options.cache:  # every page rendered, nothing fingerprinted
-            return cls(cache.Previous({}, {}), False, cache.Fingerprints(), b"")
+            return cls(cache.Previous(), False, cache.Fingerprints(), b"")
         kept = warm.pages if warm is not None else None
         previous = kept if kept is not None else cache.load(options.out)
         fingerprints = cache.Fingerprints(records, renderer.data)
