@@ -122,6 +122,26 @@ def test_the_page_shows_the_history_and_stays_the_same_between_builds(repo, tmp_
     assert html.index("2024-11-04") < html.index("2024-11-01")
 
 
+def test_a_rebuild_of_the_same_data_shows_the_commits_made_since(repo, tmp_path):
+    """An edit committed, then undone in another commit: the data is as it was, the
+    history is not, and the changes page shows it (a rebuild that keeps the site
+    whole is one of the same data, history, templates and code)."""
+    out = tmp_path / "site"
+    assert build(Options(data=repo, out=out, search=False)).ok
+    claims = repo / "claims.yaml"
+    original = claims.read_text()
+    claims.write_text(original.replace("value: 541210", "value: 541211"))
+    commit(repo.parent, "Correct the returns", "2024-11-06")
+    claims.write_text(original)
+    commit(repo.parent, "Undo the correction", "2024-11-07")
+    assert build(Options(data=repo, out=out, search=False)).ok
+    html = (out / "changes.html").read_text()
+    assert "Undo the correction" in html and "Correct the returns" in html
+    clean = tmp_path / "clean"
+    assert build(Options(data=repo, out=clean, search=False, cache=False)).ok
+    assert html == (clean / "changes.html").read_text()
+
+
 def test_outside_git_the_page_says_the_history_is_unavailable(project, tmp_path):
     data = project()
     history = read_history(data)

@@ -16,7 +16,7 @@ from bench.generate import corpus, write_project
 from facttrack import build as build_module
 from facttrack import cache, parallel, render, search, write
 from facttrack.build import Options, Warm, build, check
-from facttrack.pages import Family
+from facttrack.pages import Family, Page
 from helpers import ROOT
 
 
@@ -284,6 +284,51 @@ def test_a_no_change_rebuild_touches_no_file(data, tmp_path):
     assert stamps(out) == before
 
 
+def test_a_no_change_rebuild_lists_no_page(data, tmp_path, monkeypatch, looking):
+    """Built from the records, history, templates and code the site in place was made
+    from, and its files as they were made: the site is kept whole, without a page
+    listed or fingerprinted."""
+    out = tmp_path / "site"
+    first = build(Options(data=data, out=out, search=False))
+    assert first.ok
+    before = stamps(out)
+
+    def listed(renderer):
+        raise AssertionError("the pages were listed")
+
+    monkeypatch.setattr(render.Renderer, "pages", listed)
+    result = build(Options(data=data, out=out, search=False))
+    assert result.ok and result.written is not None and result.written.written == 0
+    assert result.pages == first.pages
+    assert stamps(out) == before
+
+
+def test_a_stylesheet_removed_by_hand_is_written_again(data, tmp_path):
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    (out / "style.css").unlink()
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
+def test_a_page_without_inputs_is_rendered_by_every_build(data, tmp_path, monkeypatch):
+    """A page that lists no inputs is rendered every time (Page.inputs): a site that
+    has one is never kept whole, even when nothing changed."""
+    pages = render.Renderer.pages
+
+    def with_one_more(renderer):
+        yield from pages(renderer)
+        yield Page("extra.html", "404.html", {"root": ""})
+
+    monkeypatch.setattr(render.Renderer, "pages", with_one_more)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    extra = (out / "extra.html").read_bytes()
+    (out / "extra.html").unlink()
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert (out / "extra.html").read_bytes() == extra
+
+
 @pytest.fixture(params=["looked at beside the check", "looked at in-process"])
 def looking(request, monkeypatch):
     """Whether the previous site's files are looked at by a forked process (LookAhead)
@@ -445,6 +490,7 @@ def test_a_patch_removes_the_folders_it_empties(data, tmp_path, monkeypatch):
     assert build(Options(data=data, out=out, search=False)).ok
     assert (out / "timeline").is_dir()
     monkeypatch.setattr(render, "TIMELINE_PER_PAGE", 10_000)
+    monkeypatch.setattr(cache, "code_key", lambda: b"code with a higher limit")  # as an edit's
     assert build(Options(data=data, out=out, search=False)).ok
     assert not (out / "timeline").exists()
     assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")

@@ -220,27 +220,40 @@ def _plan(
     listing: list[Page | Family],
     options: Options,
     site: _Site,
-    looking: cache.LookAhead | None,
+    changed: frozenset[str] | None,
 ) -> _Plan:
     if not options.cache:
         pages = list(expand(listing))
         everything = cache.Plan({}, {}, set(), pages, len(pages))
         return _Plan(everything, cache.Previous(), nothing_changed=False)
-    data = renderer.data
-    key = cache.site_key(
-        renderer.template_folders(),
-        data.title,
-        data.description,
-        data.url or "",
-        "search" if options.search else "no search",  # a site with an index, or without
-    )
     previous, look = site.previous, not site.warm
-    changed = looking.changed(previous) if looking is not None and look else None
-    plan = cache.plan(listing, key, site.fingerprints, previous, options.out, look, changed)
+    plan = cache.plan(listing, site.key, site.fingerprints, previous, options.out, look, changed)
     same = len(plan.keep) == plan.count == len(previous.fingerprints)
     same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)
     return _Plan(plan, previous, nothing_changed=same)
+
+
+def _kept_whole(
+    renderer: Renderer, options: Options, site: _Site, changed: frozenset[str] | None
+) -> _Plan | None:
+    """The site in place, kept as it is without listing or fingerprinting a page, when
+    it was made from this build's state (cache.site_state) and every file is still as
+    it was made: its pages are this build's pages, with this build's fingerprints.
+    None: the pages are listed and planned one by one (_plan)."""
+    previous = site.previous
+    if not site.state or site.state != previous.state:
+        return None
+    if not site.warm:  # a warm build's caller owns the folder: its files are as they were
+        if changed is None:  # not looked at beside the check
+            changed = cache.changed_pages(previous, options.out)
+        if changed:
+            return None
+    if not same_files(renderer.static_files(), options.out):
+        return None
+    every = set(previous.fingerprints)
+    pages = cache.Plan(previous.fingerprints, previous.families, every, [], len(every))
+    return _Plan(pages, previous, nothing_changed=True)
 
 
 @dataclass(frozen=True)
@@ -251,18 +264,30 @@ class _Site:
     warm: bool  # taken from a long-running caller's Warm: its files are not looked at
     fingerprints: cache.Fingerprints  # of this build's records
     data: bytes  # the digest of this build's records (b"": not known)
+    key: bytes  # what every page depends on (cache.site_key)
+    state: bytes  # everything this build's pages are made from (b"": not known)
 
     @classmethod
     def of(
         cls, renderer: Renderer, options: Options, records: memo.Digests | None, warm: Warm | None
     ) -> _Site:
         if not options.cache:  # every page rendered, nothing fingerprinted
-            return cls(cache.Previous(), False, cache.Fingerprints(), b"")
+            return cls(cache.Previous(), False, cache.Fingerprints(), b"", b"", b"")
         kept = warm.pages if warm is not None else None
         previous = kept if kept is not None else cache.load(options.out)
         fingerprints = cache.Fingerprints(records, renderer.data)
         data = fingerprints.of(renderer.data) if records is not None else b""
-        return cls(previous, kept is not None, fingerprints, data)
+        site = renderer.data
+        key = cache.site_key(
+            renderer.template_folders(),
+            site.title,
+            site.description,
+            site.url or "",
+            "search" if options.search else "no search",  # a site with an index, or without
+        )
+        history = fingerprints.of(renderer.history)
+        state = cache.site_state(key, data, history) if data else b""
+        return cls(previous, kept is not None, fingerprints, data, key, state)
 
     def edited(self) -> bool:
         """The site was built from other data than this build's: edited since, or an
@@ -311,10 +336,13 @@ def _write_pages(
     step = timings.step
     records = checked.digests if checked is not None else None
     jobs = options.processes
-    with step("list the pages"):
-        listing = list(renderer.pages())
-    with step("fingerprint the pages"):
-        plan = _plan(renderer, listing, options, site, looking)
+    changed = looking.changed(site.previous) if looking is not None and not site.warm else None
+    plan = _kept_whole(renderer, options, site, changed) if options.cache else None
+    if plan is None:
+        with step("list the pages"):
+            listing = list(renderer.pages())
+        with step("fingerprint the pages"):
+            plan = _plan(renderer, listing, options, site, changed)
     pages = plan.pages
     # done beside the pages: the memo for the next check, and the downloads
     tasks: list[Task] = [partial(_save_memo, options.data, checked)] if checked is not None else []
@@ -365,7 +393,9 @@ def _write_pages(
         if options.cache:
             with step("save the page cache"):
                 saved = (pages.fingerprints, plan.previous, pages.keep, paths, done.stats)
-                kept = cache.save(options.out, *saved, pages.families, site.data)
+                # the state stands for every page's fingerprint only if each page has one
+                state = site.state if len(pages.fingerprints) == pages.count else b""
+                kept = cache.save(options.out, *saved, pages.families, site.data, state)
                 if warm is not None:
                     warm.pages = kept
     finally:

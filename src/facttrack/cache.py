@@ -12,7 +12,8 @@ at while the build checks the data, by a forked process (LookAhead).
 
 The claim pages come in families, one per source (pages.Family), each with a
 fingerprint of its own: a family whose fingerprint did not change keeps its pages
-without listing or digesting them one by one.
+without listing or digesting them one by one. A build from the very state the site
+was made from (site_state) keeps it whole, listing no page at all.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .parallel import Beside
 from .write import Stat, stat_of, write_file
 
 CACHE_DIR = ".facttrack-cache"
-FORMAT = 6  # bump when the cache file's layout changes
+FORMAT = 7  # bump when the cache file's layout changes
 
 
 class Fingerprints:
@@ -121,6 +122,14 @@ def site_key(folders: Iterable[Path], *values: str) -> bytes:
     return hasher.digest()
 
 
+def site_state(key: bytes, data: bytes, history: bytes) -> bytes:
+    """The digest of everything a site's pages are made from: its site_key (code,
+    templates, title, description, address, options), its records (Fingerprints of
+    the Dataset) and the history its changes page shows. Two builds of one state list
+    the same pages with the same fingerprints (see build._kept_whole)."""
+    return _digest(b"\0".join([key, data, history]))
+
+
 @dataclass(frozen=True)
 class Previous:
     """What the previous build into a folder left: its pages and all its files (none:
@@ -134,6 +143,7 @@ class Previous:
     families: dict[str, str] = field(default_factory=dict)  # name -> fingerprint
     stamp: Stat | None = None  # the cache file's, as read
     data: bytes = b""  # the digest of the records it was built from (b"": not known)
+    state: bytes = b""  # of all its pages were made from (site_state; b"": not known)
 
 
 def cache_file(out: Path) -> Path:
@@ -150,6 +160,7 @@ def load(out: Path) -> Previous:
             return Previous()
         fingerprints, stats = stored["fingerprints"], stored["stats"]
         files, families, data = stored["files"], stored["families"], stored["data"]
+        state = stored["state"]
     except Exception:  # missing, damaged or not ours: it only costs a full build
         return Previous()
     if not (
@@ -159,10 +170,11 @@ def load(out: Path) -> Previous:
         and isinstance(files, tuple)
         and isinstance(families, dict)
         and isinstance(data, bytes)
+        and isinstance(state, bytes)
     ):
         return Previous()
     stamp = stat_of(found)
-    return Previous(fingerprints, stats, files, families, stamp, data)
+    return Previous(fingerprints, stats, files, families, stamp, data, state)
 
 
 def changed_pages(previous: Previous, out: Path) -> frozenset[str]:
@@ -253,9 +265,12 @@ def save(
     stats: dict[str, Stat],
     families: dict[str, str],
     data: bytes = b"",
+    state: bytes = b"",
 ) -> Previous:
     """Record each page's fingerprint with the file now in the output folder, and
-    every file the site has, and the digest of the records it was built from (`data`).
+    every file the site has, the digest of the records it was built from (`data`), and
+    that of all its pages were made from (`state`: site_state, when every page has a
+    fingerprint).
     A kept page's file is the one the previous build left (plan() checked it); `stats`
     has those rendered (as the workers found them)."""
     left = {path: previous.stats[path] for path in kept}
@@ -269,11 +284,11 @@ def save(
     temporary = target.with_suffix(".tmp")
     stored = {
         "format": FORMAT, "fingerprints": fingerprints, "stats": left, "files": listed,
-        "families": families, "data": data,
+        "families": families, "data": data, "state": state,
     }  # fmt: skip
     write_file(temporary, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, target)  # a crash never leaves half a cache
-    return Previous(fingerprints, left, listed, families, data=data)
+    return Previous(fingerprints, left, listed, families, data=data, state=state)
 
 
 @dataclass(frozen=True)
