@@ -779,6 +779,50 @@ def test_a_build_killed_hard_leaves_a_folder_the_next_build_removes(project, tmp
         running.wait()
 
 
+def started(pid: int) -> int:
+    """When the process started, as /proc/<pid>/stat tells it (Linux)."""
+    return int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[19])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="Linux's /proc tells it")
+def test_a_folder_whose_process_id_another_process_has_since_is_removed(project, tmp_path):
+    """A folder's name holds the process id and the time its process started, so that
+    a process given the same id later (a container's ids start again from 1 at each
+    run) does not keep a killed build's folder; nor does one that has ended but was
+    not waited for (a zombie). A process still running keeps its own."""
+    data = project()
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    me, running = (
+        os.getpid(),
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]),
+    )
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])  # not waited for: a zombie
+    try:
+        deadline = time.monotonic() + 30
+        while b") Z " not in Path(f"/proc/{ended.pid}/stat").read_bytes():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        gone = [
+            tmp_path / f".site-building-{me}-{started(me) - 1}-x",  # this pid, another process
+            tmp_path / f".site-replaced-{ended.pid}-{started(ended.pid)}-y",
+            tmp_path / f".site-downloads-{ended.pid}-z",  # as named before start times
+        ]
+        kept = [
+            tmp_path / f".site-building-{running.pid}-{started(running.pid)}-x",
+            tmp_path / f".site-building-{me}-{started(me)}-y",  # this very process's
+        ]
+        for folder in gone + kept:
+            folder.mkdir()
+        assert build(Options(data=data, out=out, search=False)).ok
+        assert not any(folder.exists() for folder in gone)
+        assert all(folder.is_dir() for folder in kept)
+    finally:
+        running.kill()
+        running.wait()
+        ended.wait()
+
+
 def test_a_build_killed_between_the_swaps_two_renames_leaves_the_last_site_to_the_next(
     project, tmp_path
 ):

@@ -16,8 +16,9 @@ deploy uploads only what changed. Two ways:
   while the build goes on (Staging.commit).
 
 A build killed hard (SIGKILL, the kernel out of memory) cannot remove its
-folders beside the site; their names hold its process id, and the next build
-into that site removes those whose process no longer runs (sweep_leftovers). One
+folders beside the site; their names hold its process id and, on Linux, when it
+started, and the next build into that site removes those whose process no longer
+runs (sweep_leftovers): a process that has the pid since is another one. One
 killed between the two renames of a swap leaves no site, and the previous one
 beside it: the next build puts that back first.
 """
@@ -135,7 +136,9 @@ def folder_beside(out: Path, kind: str) -> Path:
     later build can tell whether it was left behind (see sweep_leftovers). It gets the
     permissions any new folder gets (0777 less the umask), not mkdtemp's private 0700:
     it may become the site, or its search index, for a web server to read."""
-    prefix = f".{out.name}-{kind}-{os.getpid()}-"
+    pid = os.getpid()
+    found = _process(pid)  # when it started: with the pid, names this process alone
+    prefix = f".{out.name}-{kind}-{pid}-" + ("" if found is None else f"{found[1]}-")
     while True:
         folder = out.parent / f"{prefix}{os.urandom(4).hex()}"
         try:
@@ -153,14 +156,17 @@ def sweep_leftovers(out: Path) -> None:
     before the new one took its place: that one is put back where the site was."""
     if os.name != "posix":  # os.kill(pid, 0) is a test only there
         return
-    made = re.compile(rf"\.{re.escape(out.name)}-(building|downloads|old|replaced)-(\d+)-")
+    kinds = "building|downloads|old|replaced"
+    made = re.compile(rf"\.{re.escape(out.name)}-({kinds})-(\d+)-(?:(\d+)-)?")
     try:
         entries = sorted(os.scandir(out.parent), key=lambda entry: entry.name)
     except OSError:  # no such folder yet, or not readable: Staging reports what matters
         return
     for entry in entries:
         found = made.match(entry.name)
-        if not found or not entry.is_dir(follow_symlinks=False) or _running(int(found[2])):
+        if not found or not entry.is_dir(follow_symlinks=False):
+            continue
+        if _running(int(found[2]), None if found[3] is None else int(found[3])):
             continue
         if found[1] == "old" and not os.path.lexists(out):
             os.rename(entry.path, out)  # the last site, retired by the swap
@@ -168,7 +174,16 @@ def sweep_leftovers(out: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
+def _running(pid: int, started: int | None) -> bool:
+    """The process that made a folder still runs. `started`: when it started, where
+    that could be told (Linux). A process that has the pid now but started at another
+    time reuses it (a container's pids start again from 1 at each run); one that has
+    ended but was not waited for (a zombie) runs no more."""
+    found = _process(pid)
+    if found is not None:
+        state, since = found
+        return state not in (b"Z", b"X") and started in (None, since)
+    # /proc cannot tell (not Linux, or another user's process hidden from this one)
     if pid == os.getpid():
         return True
     try:
@@ -178,6 +193,19 @@ def _running(pid: int) -> bool:
     except OSError:  # there, but another user's
         return True
     return True
+
+
+def _process(pid: int) -> tuple[bytes, int] | None:
+    """The process's state and when it started, in clock ticks since the machine did
+    (Linux's /proc/<pid>/stat); None where that cannot be told, or no such process is
+    there."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            # after the command's name, in parentheses (which may hold any byte)
+            fields = file.read().rsplit(b")", 1)[1].split()
+        return fields[0], int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def can_patch(out: Path) -> bool:
