@@ -18,7 +18,6 @@ was made from (site_state) keeps it whole, listing no page at all.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
@@ -27,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .digests import code_key, keep_pickled
+from .digests import code_key, hashed, keep_pickled
 from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
@@ -69,17 +68,17 @@ class Fingerprints:
                     data.figures[claim.figure], data.speakers[claim.speaker],
                     data.sources[claim.source],
                 )  # fmt: skip
-                self._digests[id(claim)] = _digest(_pickled(claim) + self.joined(shown))
+                self._digests[id(claim)] = hashed(_pickled(claim) + self.joined(shown))
 
     def of(self, value: Any) -> bytes:
         digest = self._digests.get(id(value))
         if digest is None:
             if type(value) is tuple:  # the groups of records pages share
-                digest = _digest(self.joined(value))
+                digest = hashed(self.joined(value))
             elif isinstance(value, Dataset) and self._records:
                 digest = self._dataset(value)
             else:  # a frozen dataclass of plain values: its pickle is its content
-                digest = _digest(_pickled(value))
+                digest = hashed(_pickled(value))
             self._digests[id(value)] = digest
             self._alive.append(value)
         return digest
@@ -99,11 +98,7 @@ class Fingerprints:
             ("claim", data.claims), ("event", data.events), ("relation", data.relations),
         ):  # fmt: skip
             parts += [self._records[(kind, record_id)] for record_id in records]
-        return _digest(b"".join(parts))
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+        return hashed(b"".join(parts))
 
 
 def _pickled(value: Any) -> bytes:
@@ -112,14 +107,12 @@ def _pickled(value: Any) -> bytes:
 
 def site_key(folders: Iterable[Path], *values: str) -> bytes:
     """What every page depends on: facttrack's code, the template folders, and values."""
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(code_key())
+    parts = [code_key()]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            hasher.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    for value in values:
-        hasher.update(value.encode() + b"\0")
-    return hasher.digest()
+            parts += [str(path).encode(), path.read_bytes()]
+    parts += [value.encode() for value in values]
+    return hashed(b"\0".join(parts))
 
 
 def site_state(key: bytes, data: bytes, history: bytes) -> bytes:
@@ -127,7 +120,7 @@ def site_state(key: bytes, data: bytes, history: bytes) -> bytes:
     templates, title, description, address, options), its records (Fingerprints of
     the Dataset) and the history its changes page shows. Two builds of one state list
     the same pages with the same fingerprints (see build._kept_whole)."""
-    return _digest(b"\0".join([key, data, history]))
+    return hashed(b"\0".join([key, data, history]))
 
 
 @dataclass(frozen=True)
@@ -373,4 +366,4 @@ def _fingerprint(
     # The inputs tuple of a page or a family is never shared: its items' digests go
     # straight into its own, rather than into a digest of their own that is kept.
     head = b"\0".join([key, kind, name.encode(), template.encode(), b""])
-    return _digest(head + joined(inputs)).hex()
+    return hashed(head + joined(inputs)).hex()

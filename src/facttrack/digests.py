@@ -11,23 +11,32 @@ import pickle
 import sys
 from pathlib import Path
 
+DIGEST_BYTES = 16  # of SHA-256's 32: ample to tell apart the versions of a record
+
+
+def hashed(data: bytes) -> bytes:
+    """The digest of `data`. SHA-256, which processors since about 2017 (x86's SHA
+    extensions, ARMv8's) compute in instructions of their own: on this project's
+    machine 18 MB, the sources' texts at 10,000 claims, took 16 ms where BLAKE2b took
+    40, and a record's few hundred bytes 1.2 µs where BLAKE2b took 1.45."""
+    return hashlib.sha256(data).digest()[:DIGEST_BYTES]
+
 
 def digest(*parts: str | bytes) -> bytes:
     """The parts' digest, each followed by a NUL byte (hashed as one string: a record's
     digest is of five short parts, and one update each took half its time)."""
     encoded = [part.encode() if isinstance(part, str) else part for part in parts]
     encoded.append(b"")
-    return hashlib.blake2b(b"\0".join(encoded), digest_size=16).digest()
+    return hashed(b"\0".join(encoded))
 
 
 @functools.cache  # the code running: read once per process, even if the files change
 def code_key() -> bytes:
     """facttrack's own source files and the Python running them."""
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(sys.version.encode())
+    parts = [sys.version.encode()]
     for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return hasher.digest()
+        parts += [path.name.encode(), path.read_bytes()]
+    return digest(*parts)
 
 
 def keep_pickled(target: Path, value: object) -> None:
