@@ -303,6 +303,24 @@ def test_a_no_change_rebuild_lists_no_page(data, tmp_path, monkeypatch, looking)
     assert stamps(out) == before
 
 
+@pytest.mark.parametrize("kept_whole", [True, False], ids=["kept whole", "pages listed"])
+def test_a_site_left_half_patched_is_made_whole_even_with_nothing_changed(
+    data, tmp_path, monkeypatch, kept_whole
+):
+    """A build killed while it patched the site leaves the site marked (write.UPDATING);
+    the next build writes a whole site, even when the data is that of the site in
+    place (the edit the killed build was putting in undone since, or the crash before
+    any file moved): whether the site may be kept whole unlisted, or not (a page cache
+    without the state, say)."""
+    if not kept_whole:
+        monkeypatch.setattr(build_module, "_kept_whole", lambda *args: None)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    (out / write.UPDATING).write_bytes(b"")
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
 def test_a_stylesheet_removed_by_hand_is_written_again(data, tmp_path):
     out = tmp_path / "site"
     assert build(Options(data=data, out=out, search=False)).ok

@@ -38,6 +38,7 @@ from .write import (
     Staging,
     WriteError,
     WriteResult,
+    can_patch,
     folder_beside,
     same_files,
     sweep_leftovers,
@@ -231,6 +232,7 @@ def _plan(
     same = len(plan.keep) == plan.count == len(previous.fingerprints)
     same = same and plan.families == previous.families
     same = same and same_files(renderer.static_files(), options.out)
+    same = same and can_patch(options.out)  # not left half-patched by a crash
     return _Plan(plan, previous, nothing_changed=same)
 
 
@@ -249,8 +251,8 @@ def _kept_whole(
             changed = cache.changed_pages(previous, options.out)
         if changed:
             return None
-    if not same_files(renderer.static_files(), options.out):
-        return None
+    if not (same_files(renderer.static_files(), options.out) and can_patch(options.out)):
+        return None  # a file missing, or the site left half-patched by a crash
     every = set(previous.fingerprints)
     pages = cache.Plan(previous.fingerprints, previous.families, every, [], len(every))
     return _Plan(pages, previous, nothing_changed=True)
@@ -277,12 +279,12 @@ class _Site:
         previous = kept if kept is not None else cache.load(options.out)
         fingerprints = cache.Fingerprints(records, renderer.data)
         data = fingerprints.of(renderer.data) if records is not None else b""
-        site = renderer.data
+        dataset = renderer.data
         key = cache.site_key(
             renderer.template_folders(),
-            site.title,
-            site.description,
-            site.url or "",
+            dataset.title,
+            dataset.description,
+            dataset.url or "",
             "search" if options.search else "no search",  # a site with an index, or without
         )
         history = fingerprints.of(renderer.history)
