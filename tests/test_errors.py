@@ -793,10 +793,8 @@ def test_a_folder_whose_process_id_another_process_has_since_is_removed(project,
     data = project()
     out = tmp_path / "site"
     assert build(Options(data=data, out=out, search=False)).ok
-    me, running = (
-        os.getpid(),
-        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]),
-    )
+    me = os.getpid()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     ended = subprocess.Popen([sys.executable, "-c", "pass"])  # not waited for: a zombie
     try:
         deadline = time.monotonic() + 30
