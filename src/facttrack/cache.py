@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .digests import code_key, hashed, keep_pickled
+from .digests import code_key, digest, hashed, keep_pickled
 from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
@@ -60,8 +60,8 @@ class Fingerprints:
             )  # fmt: skip
             for kind, table in tables:
                 for record_id, record in table.items():
-                    if (digest := records.get((kind, record_id))) is not None:
-                        self._digests[id(record)] = digest
+                    if (known := records.get((kind, record_id))) is not None:
+                        self._digests[id(record)] = known
         elif data is not None:
             for claim in data.claims.values():
                 shown = (
@@ -71,17 +71,17 @@ class Fingerprints:
                 self._digests[id(claim)] = hashed(_pickled(claim) + self.joined(shown))
 
     def of(self, value: Any) -> bytes:
-        digest = self._digests.get(id(value))
-        if digest is None:
+        found = self._digests.get(id(value))
+        if found is None:
             if type(value) is tuple:  # the groups of records pages share
-                digest = hashed(self.joined(value))
+                found = hashed(self.joined(value))
             elif isinstance(value, Dataset) and self._records:
-                digest = self._dataset(value)
+                found = self._dataset(value)
             else:  # a frozen dataclass of plain values: its pickle is its content
-                digest = hashed(_pickled(value))
-            self._digests[id(value)] = digest
+                found = hashed(_pickled(value))
+            self._digests[id(value)] = found
             self._alive.append(value)
-        return digest
+        return found
 
     def joined(self, values: tuple[Any, ...]) -> bytes:
         """The digests of `values`, one after the other."""
@@ -107,12 +107,11 @@ def _pickled(value: Any) -> bytes:
 
 def site_key(folders: Iterable[Path], *values: str) -> bytes:
     """What every page depends on: facttrack's code, the template folders, and values."""
-    parts = [code_key()]
+    parts: list[str | bytes] = [code_key()]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            parts += [str(path).encode(), path.read_bytes()]
-    parts += [value.encode() for value in values]
-    return hashed(b"\0".join(parts))
+            parts += [str(path), path.read_bytes()]
+    return digest(*parts, *values)
 
 
 def site_state(key: bytes, data: bytes, history: bytes) -> bytes:
@@ -120,7 +119,7 @@ def site_state(key: bytes, data: bytes, history: bytes) -> bytes:
     templates, title, description, address, options), its records (Fingerprints of
     the Dataset) and the history its changes page shows. Two builds of one state list
     the same pages with the same fingerprints (see build._kept_whole)."""
-    return hashed(b"\0".join([key, data, history]))
+    return digest(key, data, history)
 
 
 @dataclass(frozen=True)
