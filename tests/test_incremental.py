@@ -375,6 +375,27 @@ def test_a_page_edited_by_hand_is_rendered_again(data, tmp_path, looking):
     assert tree_bytes(out) == clean_build(data, tmp_path / "clean")
 
 
+def test_a_build_that_looks_at_the_files_itself_looks_at_each_once(data, tmp_path, monkeypatch):
+    """Where no process looks at the previous site's files beside the check, the build
+    looks at them once, for keeping the site whole and, when it cannot, for planning
+    its pages."""
+    monkeypatch.setattr(cache, "LookAhead", _NoLookAhead)
+    out = tmp_path / "site"
+    assert build(Options(data=data, out=out, search=False)).ok
+    (out / "claims" / "claim-007.html").write_bytes(b"edited")
+    looked: list[str] = []
+    still_there = cache.still_there
+
+    def counted(left, file):
+        looked.append(str(file))
+        return still_there(left, file)
+
+    monkeypatch.setattr(cache, "still_there", counted)
+    assert build(Options(data=data, out=out, search=False)).ok
+    assert len(looked) == len(set(looked)) == len(cache.load(out).stats)
+    assert tree_bytes(out) == clean_build_without_search(data, tmp_path / "clean")
+
+
 def test_the_files_looked_at_beside_the_check_are_those_the_build_would_find(
     data, tmp_path, monkeypatch
 ):

@@ -230,10 +230,14 @@ def _plan(
     previous, look = site.previous, not site.warm
     plan = cache.plan(listing, site.key, site.fingerprints, previous, options.out, look, changed)
     same = len(plan.keep) == plan.count == len(previous.fingerprints)
-    same = same and plan.families == previous.families
-    same = same and same_files(renderer.static_files(), options.out)
-    same = same and can_patch(options.out)  # not left half-patched by a crash
+    same = same and plan.families == previous.families and _whole(renderer, options.out)
     return _Plan(plan, previous, nothing_changed=same)
+
+
+def _whole(renderer: Renderer, out: Path) -> bool:
+    """The site in `out` has every file besides its pages as this build would write it
+    (the stylesheet), and no patch left half-done by a crash."""
+    return same_files(renderer.static_files(), out) and can_patch(out)
 
 
 def _kept_whole(
@@ -244,15 +248,9 @@ def _kept_whole(
     it was made: its pages are this build's pages, with this build's fingerprints.
     None: the pages are listed and planned one by one (_plan)."""
     previous = site.previous
-    if not site.state or site.state != previous.state:
+    looked = site.warm or changed is not None  # a warm build's caller owns the folder
+    if not (site.same_state() and looked and not changed and _whole(renderer, options.out)):
         return None
-    if not site.warm:  # a warm build's caller owns the folder: its files are as they were
-        if changed is None:  # not looked at beside the check
-            changed = cache.changed_pages(previous, options.out)
-        if changed:
-            return None
-    if not (same_files(renderer.static_files(), options.out) and can_patch(options.out)):
-        return None  # a file missing, or the site left half-patched by a crash
     every = set(previous.fingerprints)
     pages = cache.Plan(previous.fingerprints, previous.families, every, [], len(every))
     return _Plan(pages, previous, nothing_changed=True)
@@ -277,9 +275,9 @@ class _Site:
             return cls(cache.Previous(), False, cache.Fingerprints(), b"", b"", b"")
         kept = warm.pages if warm is not None else None
         previous = kept if kept is not None else cache.load(options.out)
-        fingerprints = cache.Fingerprints(records, renderer.data)
-        data = fingerprints.of(renderer.data) if records is not None else b""
         dataset = renderer.data
+        fingerprints = cache.Fingerprints(records, dataset)
+        data = fingerprints.of(dataset) if records is not None else b""
         key = cache.site_key(
             renderer.template_folders(),
             dataset.title,
@@ -290,6 +288,22 @@ class _Site:
         history = fingerprints.of(renderer.history)
         state = cache.site_state(key, data, history) if data else b""
         return cls(previous, kept is not None, fingerprints, data, key, state)
+
+    def same_state(self) -> bool:
+        """The site in place was made from this build's state (cache.site_state)."""
+        return bool(self.state) and self.state == self.previous.state
+
+    def changed_pages(self, looking: cache.LookAhead | None, out: Path) -> frozenset[str] | None:
+        """The pages whose file is not the one the previous build left: as looked at
+        beside the check, or looked at here when the site may be kept whole (once, for
+        _kept_whole and _plan both). None: not looked at; a warm build's caller owns
+        the folder, and plan() looks at the pages it would keep itself."""
+        if self.warm:
+            return None
+        found = looking.changed(self.previous) if looking is not None else None
+        if found is None and self.same_state():
+            found = cache.changed_pages(self.previous, out)
+        return found
 
     def edited(self) -> bool:
         """The site was built from other data than this build's: edited since, or an
@@ -338,7 +352,7 @@ def _write_pages(
     step = timings.step
     records = checked.digests if checked is not None else None
     jobs = options.processes
-    changed = looking.changed(site.previous) if looking is not None and not site.warm else None
+    changed = site.changed_pages(looking, options.out)
     plan = _kept_whole(renderer, options, site, changed) if options.cache else None
     if plan is None:
         with step("list the pages"):
