@@ -13,6 +13,10 @@ run), then times, each as a separate process as a user would run it:
   same load), and in a process that stays up between builds, as `facttrack serve`
   rebuilds on a save (bench/resident.py).
 
+Before and after each size's timings it times a fixed piece of pure-Python work
+(Speed), alone and as two copies at once, so that a run tells how fast the shared
+machine ran, and whether it slowed down while it timed that size.
+
 Each run starts with the disk synced, so that no run pays for the previous one's
 writes. Wall time is the best of --repeat runs (the machine is shared; the
 one-claim rebuild's median is given too); peak memory is
@@ -233,6 +237,38 @@ def change_one_claim(data: Path) -> str:
     return text
 
 
+# A fixed piece of pure-Python work: its time tells how fast the machine runs now.
+PROBE = "total = 0\nfor i in range(3_000_000):\n    total += i * i\n"
+
+
+@dataclass(frozen=True)
+class Speed:
+    """What the probe took, in seconds: alone, and the slower of two copies started
+    at once, one for each core. The same machine runs one copy 1.5 times slower from
+    one hour to the next (a shared host), and two copies at once anywhere from as fast
+    as one (two cores free) to twice as slow (one): a run's ratios compare builds
+    timed minutes apart, and the probe, taken before and after each size's timings,
+    tells whether the machine changed between them."""
+
+    alone: float
+    both: float
+
+    @classmethod
+    def now(cls) -> Speed:
+        return cls(min(_probe(1) for _ in range(2)), min(_probe(2) for _ in range(2)))
+
+
+def _probe(copies: int) -> float:
+    """Seconds for `copies` processes running PROBE at once, each timing itself: the
+    slowest's time (start-up left out)."""
+    timed = f"import time\nstart = time.perf_counter()\n{PROBE}print(time.perf_counter() - start)"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", timed], stdout=subprocess.PIPE, text=True)
+        for _ in range(copies)
+    ]
+    return max(float(run.communicate()[0]) for run in runs)
+
+
 @dataclass(frozen=True)
 class Results:
     n: int
@@ -253,11 +289,13 @@ class Results:
     resident: float  # seconds: one claim changed, rebuilt as facttrack serve does
     resident_written: int
     with_search: Run | None  # a full build with the search index, as `facttrack build` does
+    speed: tuple[Speed, Speed]  # the machine's, before and after the timings
 
 
 def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     # Hugo builds no search index: compared on the same content, facttrack leaves it out
     # too; the full build with the index is timed on its own (search_too).
+    speed_before = Speed.now()
     ft = [*FACTTRACK, "build", "--no-search", "--data", workspace.data, "--out", workspace.site]
     check_command = [*FACTTRACK, "check", "--data", workspace.data]
     check_full = best([measure([*check_command, "--no-cache"]) for _ in range(repeat)])
@@ -299,6 +337,8 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     unchanged = best([measure(ft) for _ in range(repeat)])
     untouched = snapshot(workspace.site) == before
     resident, resident_written = _resident(workspace, repeat)
+    with_search = _with_search(workspace) if search_too else None
+    speed = (speed_before, Speed.now())
     return Results(
         n=workspace.n,
         pages=sum(1 for p in workspace.site.rglob("*.html")),
@@ -317,7 +357,8 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
         one_claim_written=written,
         resident=resident,
         resident_written=resident_written,
-        with_search=_with_search(workspace) if search_too else None,
+        with_search=with_search,
+        speed=speed,
     )
 
 
@@ -400,6 +441,17 @@ def table(results: list[Results]) -> str:
             f"| {r.resident:.2f} s ({resident_share:.1f} %) "
             f"| {r.check.seconds:.2f} s | {r.check_full.seconds:.2f} s "
             f"| {r.check_first.seconds:.2f} s |"
+        )
+    speed = (
+        "| N claims | machine probe, alone (before / after the timings) "
+        "| two probes at once, the slower (before / after) |"
+    )
+    lines += ["", speed, "|---|---|---|"]
+    for r in results:
+        before, after = r.speed
+        lines.append(
+            f"| {r.n:,} | {before.alone:.2f} s / {after.alone:.2f} s "
+            f"| {before.both:.2f} s / {after.both:.2f} s |"
         )
     by_n = {r.n: r for r in results}
     if 10_000 in by_n and 100_000 in by_n:
