@@ -337,13 +337,15 @@ def bench(workspace: Workspace, repeat: int, search_too: bool) -> Results:
     unchanged = best([measure(ft) for _ in range(repeat)])
     untouched = snapshot(workspace.site) == before
     resident, resident_written = _resident(workspace, repeat)
+    pages = sum(1 for p in workspace.site.rglob("*.html"))
+    site_bytes = folder_bytes(workspace.site)  # before the build with a search index
     with_search = _with_search(workspace) if search_too else None
     speed = (speed_before, Speed.now())
     return Results(
         n=workspace.n,
-        pages=sum(1 for p in workspace.site.rglob("*.html")),
+        pages=pages,
         hugo_pages=sum(1 for p in workspace.hugo_site.rglob("*.html")),
-        site_bytes=folder_bytes(workspace.site),
+        site_bytes=site_bytes,
         hugo_bytes=folder_bytes(workspace.hugo_site),
         check=check,
         check_full=check_full,
