@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 from bench.generate import Corpus, claims_yaml, corpus, source_file, write_project
@@ -61,14 +62,13 @@ def edited(data: Corpus, edit: tuple[str, int, int]) -> Corpus:
     events, sources, speakers = list(data.events), list(data.sources), list(data.speakers)
     claim, other = claims[i % len(claims)], claims[j % len(claims)]
     if kind == "claim date":  # the date of another claim: of the same figure, a conflict
-        claims[i % len(claims)] = replace(claim, as_of=other.as_of)
+        _change(claims, i, as_of=other.as_of)
     elif kind == "claim figure":
-        claims[i % len(claims)] = replace(claim, figure=figures[j % len(figures)].id)
+        _change(claims, i, figure=figures[j % len(figures)].id)
     elif kind == "claim speaker":
-        claims[i % len(claims)] = replace(claim, speaker=speakers[j % len(speakers)].id)
+        _change(claims, i, speaker=speakers[j % len(speakers)].id)
     elif kind == "claim qualifier":
-        qualifier = "about" if claim.qualifier == "exact" else "exact"
-        claims[i % len(claims)] = replace(claim, qualifier=qualifier)
+        _change(claims, i, qualifier="about" if claim.qualifier == "exact" else "exact")
     elif kind == "claim deleted" and len(claims) > 1:
         del claims[i % len(claims)]
     elif kind == "claim copied":  # a new claim, from the same quote
@@ -76,27 +76,26 @@ def edited(data: Corpus, edit: tuple[str, int, int]) -> Corpus:
     elif kind == "claims swapped":
         claims[i % len(claims)], claims[j % len(claims)] = other, claim
     elif kind == "figure label":
-        figure = figures[i % len(figures)]
-        figures[i % len(figures)] = replace(figure, label=f"{figure.label} {j}")
+        _change(figures, i, label=f"{figures[i % len(figures)].label} {j}")
     elif kind == "figure kind":
-        figure = figures[i % len(figures)]
-        kind_now = ("cumulative", "stock", "count")[j % 3]
-        figures[i % len(figures)] = replace(figure, kind=kind_now)
+        _change(figures, i, kind=("cumulative", "stock", "count")[j % 3])
     elif kind == "speaker name":
-        speaker = speakers[i % len(speakers)]
-        speakers[i % len(speakers)] = replace(speaker, name=f"{speaker.name} {j}")
+        _change(speakers, i, name=f"{speakers[i % len(speakers)].name} {j}")
     elif kind == "event date":
-        event = events[i % len(events)]
-        events[i % len(events)] = replace(event, date=f"{other.as_of}-{j % 28 + 1:02d}")
+        _change(events, i, date=f"{other.as_of}-{j % 28 + 1:02d}")
     elif kind == "event deleted" and len(events) > 1:
         del events[i % len(events)]
     elif kind == "source title":
-        source = sources[i % len(sources)]
-        sources[i % len(sources)] = replace(source, title=f"{source.title} {j}")
+        _change(sources, i, title=f"{sources[i % len(sources)].title} {j}")
     elif kind == "source text":
-        source = sources[i % len(sources)]
-        sources[i % len(sources)] = replace(source, text=f"{source.text}\nAdded {j}.\n")
+        _change(sources, i, text=f"{sources[i % len(sources)].text}\nAdded {j}.\n")
     return Corpus(tuple(figures), tuple(speakers), tuple(sources), tuple(claims), tuple(events))
+
+
+def _change(records: list[Any], index: int, **fields: str) -> None:
+    """Give the record at `index` (modulo their count) new values of some fields."""
+    index %= len(records)
+    records[index] = replace(records[index], **fields)
 
 
 # the first figure a running total, whose decreases are checked
