@@ -7,7 +7,9 @@ page cache, memo and downloads, so that edits meet each other: a claim moved to 
 date another claim of its figure is about (a conflict found, then lost), the list of
 claims and the months of the timeline paged anew, the home page's recent figures and
 the feed's newest records changing, an edit undone. The lists are paged a few records
-to a page, so that a small tracker has the pagers a large one has.
+to a page, so that a small tracker has the pagers a large one has. The sites have no
+search index: Pagefind takes seconds a build, and a build that indexes writes a whole
+new site, which tests/test_incremental.py holds to a clean build's for each edit.
 """
 
 from __future__ import annotations
