@@ -43,7 +43,8 @@ UNDO = ("undo", 0, 0)
 KINDS = (
     "claim date", "claim figure", "claim speaker", "claim qualifier", "claim deleted",
     "claim copied", "claims swapped", "figure label", "figure kind", "speaker name",
-    "event date", "event deleted", "source title", "source text",
+    "event date", "event deleted", "source title", "source text", "source copied",
+    "source deleted",
 )  # fmt: skip
 edits = st.lists(
     st.one_of(
@@ -57,8 +58,8 @@ edits = st.lists(
 
 def edited(data: Corpus, edit: tuple[str, int, int]) -> Corpus:
     """The corpus with one edit made. Most leave it valid; deleting a claim the
-    relation names, or copying a claim twice under one new id, does not, and the
-    rebuild must refuse it."""
+    relation names (or its source), or copying a claim or a source twice under one
+    new id, does not, and the rebuild must refuse it."""
     kind, i, j = edit
     claims, figures = list(data.claims), list(data.figures)
     events, sources, speakers = list(data.events), list(data.sources), list(data.speakers)
@@ -91,6 +92,16 @@ def edited(data: Corpus, edit: tuple[str, int, int]) -> Corpus:
         _change(sources, i, title=f"{sources[i % len(sources)].title} {j}")
     elif kind == "source text":
         _change(sources, i, text=f"{sources[i % len(sources)].text}\nAdded {j}.\n")
+    elif kind == "source copied":  # a new file, cited by a copy of a claim of the first
+        source = sources[i % len(sources)]
+        copy = replace(source, id=f"{source.id}-{j}")
+        sources.append(copy)
+        if cited := [c for c in claims if c.source == source.id]:
+            claims.append(replace(cited[0], id=f"{cited[0].id}-in-{copy.id}", source=copy.id))
+    elif kind == "source deleted" and len(sources) > 1:  # with what cites it
+        gone = sources.pop(i % len(sources)).id
+        claims = [c for c in claims if c.source != gone]
+        events = [e for e in events if e.source != gone]
     return Corpus(tuple(figures), tuple(speakers), tuple(sources), tuple(claims), tuple(events))
 
 
@@ -105,13 +116,17 @@ BASE = edited(GENERATED, ("figure kind", 0, 0))
 
 
 def write_changed(data: Corpus, folder: Path) -> None:
-    """Write the files whose text changed, as an editor's save does. The cumulative
-    figures count from a known start, so that their decreases are checked too."""
+    """Write the files whose text changed, and remove the sources' that went, as an
+    editor's save does. The cumulative figures count from a known start, so that
+    their decreases are checked too."""
     claims = claims_yaml(data).replace(CUMULATIVE, f'{CUMULATIVE}    counting_from: "2020-01"\n')
     files = {folder / "claims.yaml": claims + RELATION}
     files.update((folder / "sources" / f"{s.id}.txt", source_file(s)) for s in data.sources)
+    for path in (folder / "sources").glob("*.txt"):
+        if path not in files:
+            path.unlink()
     for path, text in files.items():
-        if path.read_text(encoding="utf-8") != text:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
 
 
