@@ -353,7 +353,7 @@ def _write_pages(
     records = checked.digests if checked is not None else None
     jobs = options.processes
     changed = site.changed_pages(looking, options.out)
-    plan = _kept_whole(renderer, options, site, changed) if options.cache else None
+    plan = _kept_whole(renderer, options, site, changed)
     if plan is None:
         with step("list the pages"):
             listing = list(renderer.pages())
