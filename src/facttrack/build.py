@@ -41,6 +41,7 @@ from .write import (
     can_patch,
     folder_beside,
     same_files,
+    site_lock,
     sweep_leftovers,
     write_changed,
 )
@@ -527,18 +528,25 @@ def _search_bundle(staging: Staging, out: Path, reindex: bool) -> list[tuple[str
 
 
 @_without_cyclic_gc  # the checked data lives as long as the build; rendering collects itself
-def build(options: Options, warm: Warm | None = None) -> Result:
+def build(
+    options: Options,
+    warm: Warm | None = None,
+    waiting: Callable[[int | None], None] | None = None,
+) -> Result:
     """Check everything, then render and write the site; nothing is written on error.
-    `warm`: what the previous build of a long-running caller kept (it is updated)."""
-    # The previous site's files are looked at beside the check, unless the caller of a
-    # warm build owns the folder (see Warm).
-    look_ahead = options.cache and options.processes > 1 and not _warm_pages(warm)
-    looking = cache.LookAhead(options.out) if look_ahead else None
-    try:
-        return _build(options, warm, looking)
-    finally:
-        if looking is not None:
-            looking.close()
+    `warm`: what the previous build of a long-running caller kept (it is updated).
+    Builds into one folder take turns (site_lock); `waiting` is told when this one
+    has to wait for another, with that one's process id (None: not known)."""
+    with site_lock(cache.lock_file(options.out), waiting):
+        # The previous site's files are looked at beside the check, unless the caller
+        # of a warm build owns the folder (see Warm).
+        look_ahead = options.cache and options.processes > 1 and not _warm_pages(warm)
+        looking = cache.LookAhead(options.out) if look_ahead else None
+        try:
+            return _build(options, warm, looking)
+        finally:
+            if looking is not None:
+                looking.close()
 
 
 def _warm_pages(warm: Warm | None) -> bool:

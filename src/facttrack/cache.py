@@ -142,6 +142,11 @@ def cache_file(out: Path) -> Path:
     return out.parent / CACHE_DIR / f"{out.name}.pickle"
 
 
+def lock_file(out: Path) -> Path:
+    """The file builds into `out` take turns on (write.site_lock)."""
+    return out.parent / CACHE_DIR / f"{out.name}.lock"
+
+
 def load(out: Path) -> Previous:
     """The previous build's entries; none when there is no usable cache."""
     try:

@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, reporting
@@ -74,9 +74,21 @@ def _print_timings(result: Result) -> None:
         print(f"{seconds:8.3f} s  {name}", file=sys.stderr)
 
 
+def _waiting_for(out: Path) -> Callable[[int | None], None]:
+    def waiting(pid: int | None) -> None:
+        by = f" (process {pid})" if pid is not None else ""
+        print(
+            f"Another build into {out}/{by} is running; waiting for it to finish.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return waiting
+
+
 def run_build(args: argparse.Namespace) -> int:
     options = _options(args)
-    result = build(options)
+    result = build(options, waiting=_waiting_for(options.out))
     if args.timings:
         _print_timings(result)
     report(result.problems, wrote_nothing=True, strict=options.strict, format=args.format)

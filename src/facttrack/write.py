@@ -21,6 +21,9 @@ started, and the next build into that site removes those whose process no longer
 runs (sweep_leftovers): a process that has the pid since is another one. One
 killed between the two renames of a swap leaves no site, and the previous one
 beside it: the next build puts that back first.
+
+Builds into one output folder take turns (site_lock), so that two never patch or
+swap the same site at once.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -205,6 +209,50 @@ def _process(pid: int) -> tuple[bytes, int] | None:
             fields = file.read().rsplit(b")", 1)[1].split()
         return fields[0], int(fields[19])
     except (OSError, IndexError, ValueError):
+        return None
+
+
+@contextmanager
+def site_lock(lock: Path, waiting: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """Hold the lock of one output folder while the block runs (an exclusive `flock`
+    on the file `lock`, made if missing): a second build into the same folder waits
+    until this one is done, rather than patch or swap the site, and write its page
+    cache, at the same time. `waiting` is called first when it has to wait, with the
+    process id of the build it waits for (None: not known). The lock holds for the
+    processes the build forks too, and goes with the last of them; a build killed
+    holds it no more. Where the file cannot be made (a folder that cannot be written:
+    the build reports that itself) or `flock` is not there (not POSIX), the block
+    runs without it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting(_holder(handle))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)  # for the next one to name
+        yield
+    finally:
+        os.close(handle)  # the lock goes with the last process that has the file open
+
+
+def _holder(handle: int) -> int | None:
+    """The process id the lock's holder wrote into its file (site_lock)."""
+    try:
+        return int(os.pread(handle, 32, 0))
+    except (OSError, ValueError):  # not written yet, or being written
         return None
 
 
