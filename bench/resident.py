@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from facttrack.build import Options, Warm, build
+from facttrack.build import Warm, build
+from facttrack.checking import Options
 
 from .run import change_one_claim
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from facttrack import search
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from helpers import FIXTURES, ROOT, run_cli
 from sitecheck import check_site, data_claim_links, parse_page
 
@@ -159,6 +160,28 @@ def test_check_writes_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "OK: 4 claims, 1 event, 2 figures, 1 speaker, 1 source" in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_imports_none_of_the_modules_only_a_build_runs(tmp_path):
+    """`facttrack check` starts sooner without the renderer, the page cache, the
+    downloads and the rest of what a build goes on with (checking.py)."""
+    only_built = [
+        "facttrack.build", "facttrack.cache", "facttrack.history", "facttrack.opendata",
+        "facttrack.pages", "facttrack.render", "facttrack.search", "jinja2", "markdown",
+    ]  # fmt: skip
+    script = (
+        "import sys\n"
+        "from facttrack.cli import main\n"
+        "status = main(['check', '--data', sys.argv[1]])\n"
+        f"print(status, [name for name in {only_built!r} if name in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(FIXTURES / "small")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
 
 
 def test_help_lists_the_commands_and_options():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from facttrack.build import Options, check
+from facttrack.checking import Options, check
 from facttrack.consistency import COMPUTED, FAILS, HOLDS, Consistency
 from helpers import source_file
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 from bench.generate import corpus, write_project
 
-from facttrack.build import Options, check
+from facttrack.checking import Options, check
 
 
 def derived_of(tmp_path):

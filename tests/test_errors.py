@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from facttrack.build import Options, build, check
+from facttrack.build import build
+from facttrack.checking import Options, check
 from facttrack.render import Renderer
 from facttrack.search import BUNDLE_DIR
 from helpers import CLAIMS_YAML, SOURCE_TEXT, source_file

@@ -10,7 +10,7 @@ import pkgutil
 import pytest
 
 import facttrack
-from facttrack.build import Options, check
+from facttrack.checking import Options, check
 from facttrack.dates import PartialDate
 from facttrack.frozen import pickled_by_fields
 from facttrack.model import Anchor, Location, Span

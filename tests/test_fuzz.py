@@ -16,7 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from helpers import CLAIMS_YAML, source_file
 
 BASE = {"claims.yaml": CLAIMS_YAML.encode(), "sources/dawn.txt": source_file().encode()}

@@ -14,7 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from helpers import FIXTURES
 
 GOLDEN = FIXTURES / "small-golden"

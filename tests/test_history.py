@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from facttrack.history import compare, read_history
 from helpers import CLAIMS_YAML, source_file
 

@@ -15,7 +15,8 @@ from bench.generate import corpus, write_project
 
 from facttrack import build as build_module
 from facttrack import cache, parallel, render, search, write
-from facttrack.build import Options, Warm, build, check
+from facttrack.build import Warm, build
+from facttrack.checking import Options, check
 from facttrack.pages import Family, Page
 from helpers import ROOT
 

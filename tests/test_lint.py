@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from facttrack.build import Options, build, check
+from facttrack.build import build
+from facttrack.checking import Options, check
 from helpers import CLAIMS_YAML, SOURCE_TEXT, source_file
 
 SECOND_CLAIM = """\

@@ -10,7 +10,8 @@ import sys
 from bench.generate import corpus, write_project
 
 from facttrack import cache, formatting
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from facttrack.formatting import Markdown, markdown
 from helpers import ROOT
 

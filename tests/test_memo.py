@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facttrack import chunks, memo
-from facttrack.build import Options, Result, check
+from facttrack.checking import Options, Result, check
 from facttrack.digests import keep_pickled
 from helpers import FIXTURES, ROOT, source_file
 

@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 from bench.generate import corpus, write_project
 
-from facttrack.build import Options, build, check
+from facttrack.build import build
+from facttrack.checking import Options, check
 from facttrack.model import Claim
 from facttrack.page_parts import FEED_ENTRIES, feed_records
 from helpers import CLAIMS_YAML, FIXTURES, ROOT, run_cli, source_file

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facttrack import opendata
-from facttrack.build import Options, check
+from facttrack.checking import Options, check
 from helpers import CLAIMS_YAML, FIXTURES, ROOT
 
 # Characters json escapes or that are easy to get wrong, beside any text at all.

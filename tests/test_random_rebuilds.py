@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facttrack import page_parts, parallel, render
-from facttrack.build import Options, Warm, build
+from facttrack.build import Warm, build
+from facttrack.checking import Options
 from test_incremental import tree_bytes
 
 GENERATED = corpus(150, seed=7)  # 3 figures, 15 sources, 7 speakers, 7 events

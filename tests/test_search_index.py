@@ -13,7 +13,8 @@ import time
 import pytest
 
 from facttrack import search
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from helpers import FIXTURES, ROOT
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from facttrack.formatting import markdown
 from helpers import CLAIMS_YAML, source_file
 

@@ -15,8 +15,9 @@ from typing import IO
 
 import pytest
 
-from facttrack.build import Options, build
+from facttrack.build import build
 from facttrack.cache import lock_file
+from facttrack.checking import Options
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the lock is POSIX's flock")
 

@@ -11,7 +11,8 @@ import pytest
 from bench.generate import corpus, write_project
 
 from facttrack import render
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from sitecheck import check_site
 
 CLAIM_ROW = re.compile(r'<td data-label="Claim"><a href="[^"]*" aria-label="Claim ([^"]+)">')

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, reporting
-from .build import Options, Result, build, check
+from .checking import Options, Result, check
 from .errors import Problems
 
 
@@ -87,6 +87,8 @@ def _waiting_for(out: Path) -> Callable[[int | None], None]:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from .build import build  # with the renderer's modules, which a check does without
+
     options = _options(args)
     result = build(options, waiting=_waiting_for(options.out))
     if args.timings:

@@ -22,7 +22,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .build import Options, Warm, build
+from .build import Warm, build
+from .checking import Options
 from .errors import WARNING, Problem
 from .render import default_templates_dir
 from .reporting import ordered, plural

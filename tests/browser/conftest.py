@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from browsing import CHROMIUM, CHROMIUM_ARGS, View, open_view, page_kinds, require, serve
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from helpers import ROOT
 
 # The site is served from a sub-path, so a link that assumed the server root would break.

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from browsing import WIDTHS
-from facttrack.build import Options, check
+from facttrack.checking import Options, check
 from helpers import ROOT
 
 

@@ -15,7 +15,8 @@ import pytest
 
 from browsing import OVERFLOWING, VNU, WIDTHS, open_view, require, serve
 from facttrack import render
-from facttrack.build import Options, build
+from facttrack.build import build
+from facttrack.checking import Options
 from helpers import ROOT
 
 SCHEMES = ("light", "dark")
