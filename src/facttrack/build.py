@@ -58,6 +58,8 @@ class Warm:
 
 @dataclass(frozen=True)
 class _Plan:
+    """What a build renders and keeps, planned against the site in place."""
+
     pages: cache.Plan  # what to render, and the fingerprints to keep
     previous: cache.Previous
     nothing_changed: bool  # the site in place is this build's already, file for file

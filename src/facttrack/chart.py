@@ -73,6 +73,8 @@ def num(value: float) -> str:
 
 @dataclass(frozen=True)
 class TimeScale:
+    """Dates to x positions: the domain's first and last day (ordinals) across x0 to x1."""
+
     first: int  # date ordinals: the domain's ends
     last: int
     x0: float
@@ -120,6 +122,9 @@ def _short_month(day: dt.date) -> str:
 
 @dataclass(frozen=True)
 class ValueScale:
+    """Values to y positions: low and high, rounded out to a nice step, from y0 up to
+    y1."""
+
     low: float
     high: float
     y0: float  # bottom

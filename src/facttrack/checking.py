@@ -28,6 +28,8 @@ from .write import WriteResult
 
 @dataclass(frozen=True)
 class Options:
+    """What a check or a build reads and writes, and how (the command line's options)."""
+
     data: Path = Path("data")
     out: Path = Path("site")
     templates: Path | None = None
@@ -65,6 +67,8 @@ class Timings:
 
 @dataclass
 class Result:
+    """What a check or a build found and did: its problems, timings and output."""
+
     problems: Problems = field(default_factory=Problems)
     timings: Timings = field(default_factory=Timings)
     derived: Derived | None = None

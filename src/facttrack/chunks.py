@@ -37,6 +37,8 @@ def _tab_at_line_start(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Chunk:
+    """One record of claims.yaml as written: its lines, and where they are."""
+
     section: str  # the record list: claims, figures, ...
     text: str  # the record's lines, verbatim
     line: int  # the line its first line is on (1-based)
@@ -50,6 +52,8 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Split:
+    """claims.yaml cut into its records' chunks and the text around them."""
+
     head: str  # the text outside the records, in order
     chunks: tuple[Chunk, ...]
     text: str = ""  # the whole text cut

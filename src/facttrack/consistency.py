@@ -42,6 +42,9 @@ class Piece:
 
 @dataclass(frozen=True)
 class RelationCheck:
+    """A relation between claims, checked: whether it holds, and the arithmetic that
+    shows it."""
+
     relation: Relation
     status: str  # holds, fails or computed
     arithmetic: tuple[Piece, ...]  # e.g. 271,985 + 159,161 + 110,064 = 541,210 ✓
@@ -78,6 +81,9 @@ class Decrease:
 
 @dataclass(frozen=True)
 class Consistency:
+    """What the consistency checks found: relations, conflicts and decreases, and each
+    claim's interval."""
+
     intervals: dict[str, Interval]  # claim id -> the values it allows
     relations: tuple[RelationCheck, ...]
     conflicts: tuple[Conflict, ...]

@@ -30,6 +30,8 @@ class TimelineEntry(NamedTuple):
 
 @dataclass(frozen=True)
 class Month:
+    """One month of the timeline (or a year, for entries known only to the year)."""
+
     key: str  # 2023-11, or 2023 for entries known only to the year
     label: str
     entries: tuple[TimelineEntry, ...]

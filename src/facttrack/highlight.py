@@ -29,6 +29,8 @@ class Mark:
 
 @dataclass(frozen=True)
 class _Piece:
+    """A part of a mark that nests in the marks around it (see _pieces)."""
+
     mark: Mark
     start: int
     end: int

@@ -34,12 +34,17 @@ TRACKED_FIELDS = ("figure", "value", "low", "high", "qualifier", "unit", "as_of"
 
 @dataclass(frozen=True)
 class ClaimChange:
+    """The fields of one claim that a commit changed."""
+
     claim_id: str
     changes: tuple[tuple[str, str, str], ...]  # (field, before, after)
 
 
 @dataclass(frozen=True)
 class Commit:
+    """One commit that touched the data folder, and the claims it added, removed or
+    changed."""
+
     sha: str
     short: str
     date: str  # the author date, YYYY-MM-DD
@@ -54,6 +59,8 @@ class Commit:
 
 @dataclass(frozen=True)
 class History:
+    """The data folder's git history, as the changes page shows it."""
+
     available: bool
     reason: str = ""  # why not, when not available
     commits: tuple[Commit, ...] = ()

@@ -84,6 +84,8 @@ class Stored:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class StoredSource:
+    """A source file as the check read it: its file's stat, the source, its digest."""
+
     stat: Stat  # the file's, before it was read
     source: Source
     digest: bytes
@@ -91,6 +93,9 @@ class StoredSource:
 
 @dataclass(frozen=True)
 class Memo:
+    """What a check keeps for the next one: the text it read, and what each record
+    became."""
+
     key: bytes  # facttrack's code and Python's version: a memo of other code is ignored
     today: dt.date  # the memo holds for this day and later ones ("no future dates")
     claims_path: str

@@ -46,6 +46,8 @@ def _wrote(positions: Positions, name: str) -> bool:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A source document: its front matter, and its text verbatim."""
+
     id: str
     title: str
     publisher: str
@@ -62,6 +64,8 @@ class Source:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Speaker:
+    """A person or body that states figures."""
+
     id: str
     name: str
     role: str
@@ -72,6 +76,9 @@ class Speaker:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Figure:
+    """A quantity the tracker follows across claims: a running total, a stock, a target,
+    an amount or a count (its kind)."""
+
     id: str
     label: str
     unit: str
@@ -85,6 +92,8 @@ class Figure:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Claim:
+    """One figure stated by a speaker, as of a date, quoted from a source."""
+
     id: str
     figure: str
     low: float  # equal to high for a single value
@@ -117,6 +126,8 @@ class Claim:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Event:
+    """Something that happened on a date, quoted from a source, shown on the timeline."""
+
     id: str
     date: PartialDate
     title: str

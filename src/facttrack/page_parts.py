@@ -215,6 +215,8 @@ FEED_ENTRIES = 100  # the newest claims and events in the feed
 
 @dataclass(frozen=True)
 class FeedEntry:
+    """One entry of the Atom feed: a claim or an event."""
+
     id: str
     href: str  # absolute with site.url, else relative to the feed (at the site root)
     title: str
@@ -225,6 +227,8 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class Feed:
+    """The Atom feed of the latest claims and events."""
+
     id: str
     updated: str
     entries: tuple[FeedEntry, ...]

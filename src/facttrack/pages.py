@@ -14,6 +14,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Page:
+    """One page of the site: its path, its template, and what it shows."""
+
     path: str  # relative to the site root, with / separators
     template: str
     context: dict[str, Any] = field(default_factory=dict)

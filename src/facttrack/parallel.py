@@ -58,6 +58,9 @@ class Written:
 
 @dataclass(frozen=True)
 class _Work:
+    """What a render worker is given: the renderer, its pages and tasks, the staging
+    folder."""
+
     renderer: Renderer
     pages: Sequence[Page]
     tasks: Sequence[Task]

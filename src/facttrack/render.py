@@ -146,6 +146,8 @@ PAGER_AROUND = 2  # page links either side of the current one
 
 @dataclass(frozen=True)
 class PagerLink:
+    """One link of a pager between the pages of a long list."""
+
     path: str  # from the site root
     label: str
     current: bool = False

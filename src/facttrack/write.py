@@ -73,6 +73,8 @@ def write_file(path: Path, content: bytes) -> None:
 
 @dataclass(frozen=True)
 class WriteResult:
+    """How many files a build wrote, and how many it left as they were."""
+
     written: int  # files with new content
     unchanged: int  # files identical to the previous build
 
