@@ -114,3 +114,23 @@ def test_a_build_killed_holds_the_lock_no_more(project, tmp_path):
     told: list[int | None] = []
     assert build(Options(data=data, out=out, search=False), waiting=told.append).ok
     assert told == []
+
+
+@pytest.mark.parametrize("failing", ["flock", "pwrite"])
+def test_a_lock_the_file_system_refuses_does_not_stop_the_build(
+    project, tmp_path, monkeypatch, failing
+):
+    """A file system without locks (ENOLCK), or a lock file whose process id cannot be
+    written (the disk full): the build goes on, without the lock or the name."""
+    import errno
+    import fcntl
+
+    def refused(*args: object) -> None:
+        raise OSError(errno.ENOLCK if failing == "flock" else errno.ENOSPC, "refused")
+
+    monkeypatch.setattr(fcntl if failing == "flock" else os, failing, refused)
+    data = project()
+    out = tmp_path / "site"
+    result = build(Options(data=data, out=out, search=False))
+    assert result.ok, result.problems.items
+    assert (out / "index.html").is_file()

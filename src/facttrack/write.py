@@ -28,6 +28,7 @@ swap the same site at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -223,17 +224,14 @@ def site_lock(lock: Path, waiting: Callable[[int | None], None] | None = None) -
     process id of the build it waits for (None: not known). The lock holds for the
     processes the build forks too, and goes with the last of them; a build killed
     holds it no more. Where the file cannot be made (a folder that cannot be written:
-    the build reports that itself) or `flock` is not there (not POSIX), the block
-    runs without it."""
+    the build reports that itself) or locked (not POSIX, or a file system without
+    locks), the block runs without it."""
     try:
         import fcntl
-    except ImportError:  # not POSIX
-        yield
-        return
-    try:
+
         lock.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError:
+    except (ImportError, OSError):  # not POSIX, or a folder that cannot be written
         yield
         return
     try:
@@ -243,8 +241,11 @@ def site_lock(lock: Path, waiting: Callable[[int | None], None] | None = None) -
             if waiting is not None:
                 waiting(_holder(handle))
             fcntl.flock(handle, fcntl.LOCK_EX)
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)  # for the next one to name
+        except OSError:  # a file system without locks: the block runs without it
+            pass
+        with contextlib.suppress(OSError):  # only to name this build to the next one
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         os.close(handle)  # the lock goes with the last process that has the file open
