@@ -27,7 +27,8 @@ def described(value: Any) -> Any:
         return (
             "map",
             (value.line, value.col),
-            [(key, value.key_positions[key], described(item)) for key, item in value.items()],
+            value.key_positions,
+            [(key, value.position(key), described(item)) for key, item in value.items()],
         )
     if isinstance(value, YamlList):
         return (

@@ -24,6 +24,7 @@ import yaml
 from . import chunks, parallel
 from .chunks import Chunk, Split
 from .errors import Problems
+from .model import Positions, field_at
 
 try:  # libyaml's C parser; the pure-Python one gives the same nodes, slower
     from yaml import CSafeLoader as _Loader
@@ -47,19 +48,20 @@ SOURCE_FILE_BYTES = 300
 
 
 class YamlMap(dict[str, Any]):
-    """A mapping that knows its own position and those of its keys (1-based)."""
+    """A mapping that knows its own position and those of its keys (1-based).
+
+    Where its keys are is one flat tuple, relative to the mapping's own line, as a
+    record keeps it (model.Positions): each key, how many lines below the mapping it
+    is, and its column. Mappings laid out alike share one tuple (most of a tracker's
+    records are), which a record takes over as it is (validate.Record.positions)."""
 
     line: int = 1
     col: int = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.key_positions: dict[str, tuple[int, int]] = {}
+    key_positions: Positions = ()
 
     def position(self, key: str | None = None) -> tuple[int, int]:
-        if key is not None and key in self.key_positions:
-            return self.key_positions[key]
-        return (self.line, self.col)
+        found = field_at(self.key_positions, key, self.line) if key is not None else None
+        return found or (self.line, self.col)
 
 
 class YamlList(list[Any]):
@@ -126,6 +128,8 @@ class _Converter:
     def _mapping(self, node: yaml.MappingNode) -> YamlMap:
         mapping = YamlMap()
         mapping.line, mapping.col = _position(node, self.line_offset)
+        laid_out: list[str | int] = []
+        first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             line, col = _position(key_node, self.line_offset)
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -142,17 +146,18 @@ class _Converter:
                 continue
             key = str(key_node.value)
             if key in mapping:
-                first = mapping.key_positions[key][0]
                 self.problems.error(
                     self.path,
                     line,
                     col,
-                    f"duplicate key '{key}' (first written on line {first})",
+                    f"duplicate key '{key}' (first written on line {first_lines[key]})",
                     hint="YAML keeps only one of them; remove or rename the other",
                 )
                 continue
-            mapping.key_positions[key] = (line, col)
+            first_lines[key] = line
+            laid_out += (key, line - mapping.line, col)
             mapping[key] = self.convert(value_node)
+        mapping.key_positions = tuple(laid_out)
         return mapping
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -214,15 +219,22 @@ def _read_events(text: str, line_offset: int) -> Any:
         containers: list[YamlMap | YamlList] = []
         top: Any = None  # the innermost container, containers[-1] (a YamlMap or YamlList)
         in_map = False  # top is a mapping
-        # In a mapping, the key awaiting its value and where it is. A list or mapping is
-        # put in its parent when it starts: once it ends, its parent awaits a key.
+        # In a mapping, the key awaiting its value. A list or mapping is put in its
+        # parent when it starts: once it ends, its parent awaits a key.
         key: str | None = None
-        key_position = (0, 0)
+        # Where the keys of each mapping being read are, as its key_positions will have
+        # them (one list for each mapping in `containers`, the innermost last), and the
+        # tuples made of them, one for each layout.
+        keys_at: list[list[str | int]] = []
+        layouts: dict[Positions, Positions] = {}
         while True:
             event: Any = get_event()  # told apart by its exact type (mypy narrows by isinstance)
             kind = type(event)
             if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 value: Any = containers.pop()
+                if kind is yaml.MappingEndEvent:
+                    laid_out = tuple(keys_at.pop())
+                    value.key_positions = layouts.setdefault(laid_out, laid_out)
                 if not containers:
                     break
                 top, key = containers[-1], None
@@ -232,13 +244,14 @@ def _read_events(text: str, line_offset: int) -> Any:
                 if event.anchor is not None or event.tag not in _PLAIN_TAGS:
                     raise _NotPlain
                 mark = event.start_mark
-                position = (mark.line + 1 + line_offset, mark.column + 1)
                 plain = event.implicit[0]
                 if in_map and key is None:
                     if (plain and event.value == "<<") or event.value in top:
                         raise _NotPlain  # a merge key, or a repeated one
-                    key, key_position = sys.intern(event.value), position  # few distinct keys
+                    key = sys.intern(event.value)  # few distinct keys
+                    keys_at[-1] += (key, mark.line + 1 + line_offset - top.line, mark.column + 1)
                     continue
+                position = (mark.line + 1 + line_offset, mark.column + 1)
                 if plain:
                     value = plain_values.get(event.value, plain_values)
                     if value is plain_values:
@@ -267,7 +280,6 @@ def _read_events(text: str, line_offset: int) -> Any:
             else:
                 raise _NotPlain  # an alias, an explicit tag on a collection, ...
             if in_map:
-                top.key_positions[key] = key_position
                 top[key] = value
                 key = None
             elif top is not None:
@@ -276,6 +288,8 @@ def _read_events(text: str, line_offset: int) -> Any:
             if kind is not yaml.ScalarEvent:
                 containers.append(value)
                 top, in_map, key = value, kind is yaml.MappingStartEvent, None
+                if in_map:
+                    keys_at.append([])
         if type(get_event()) is not yaml.DocumentEndEvent:
             raise _NotPlain
         if type(get_event()) is not yaml.StreamEndEvent:
@@ -702,9 +716,12 @@ def _joined(first: Any, second: Any, section: str) -> YamlMap | None:
         return None
     head += tail
     head.item_positions += tail.item_positions
+    keys_at: list[str | int] = []
     for key in list(second)[1:]:
         first[key] = second[key]
-        first.key_positions[key] = second.key_positions[key]
+        line, col = second.position(key)
+        keys_at += (key, line - first.line, col)
+    first.key_positions += tuple(keys_at)
     return first
 
 

@@ -29,13 +29,20 @@ class Location:
 Positions = tuple[str | int, ...]
 
 
-def _position(positions: Positions, name: str, location: Location) -> tuple[int | None, int | None]:
-    """Where a field of a record is written; the record itself if it has no such field."""
+def field_at(positions: Positions, name: str, line: int) -> tuple[int, int] | None:
+    """Where a field is written, given the line of its record; None: it has no such field."""
     for index in range(0, len(positions), 3):
-        if positions[index] == name and location.line is not None:
+        if positions[index] == name:
             lines, col = positions[index + 1], positions[index + 2]
             assert isinstance(lines, int) and isinstance(col, int)
-            return location.line + lines, col
+            return line + lines, col
+    return None
+
+
+def _position(positions: Positions, name: str, location: Location) -> tuple[int | None, int | None]:
+    """Where a field of a record is written; the record itself if it has no such field."""
+    if location.line is not None and (found := field_at(positions, name, location.line)):
+        return found
     return location.line, location.col
 
 

@@ -164,11 +164,7 @@ class Record:
 
     def positions(self) -> Positions:
         """model.Positions: each field, its line below the record's, its column."""
-        first = self.values.line
-        flat: list[str | int] = []
-        for key, (line, col) in self.values.key_positions.items():
-            flat += (key, line - first, col)
-        return _shared(tuple(flat))
+        return _shared(self.values.key_positions)
 
 
 @functools.lru_cache(maxsize=4096)
