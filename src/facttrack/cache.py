@@ -144,7 +144,7 @@ def cache_file(out: Path) -> Path:
 
 def lock_file(out: Path) -> Path:
     """The file builds into `out` take turns on (write.site_lock)."""
-    return out.parent / CACHE_DIR / f"{out.name}.lock"
+    return cache_file(out).with_suffix(".lock")
 
 
 def load(out: Path) -> Previous:
