@@ -26,14 +26,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .digests import code_key, digest, hashed, keep_pickled
+from .digests import CACHE_DIR, code_key, digest, hashed, keep_pickled
 from .memo import Digests
 from .model import Dataset
 from .pages import Family, Page
 from .parallel import Beside
 from .write import Stat, stat_of, write_file
 
-CACHE_DIR = ".facttrack-cache"
 FORMAT = 7  # bump when the cache file's layout changes
 
 

@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 
 DIGEST_BYTES = 16  # of SHA-256's 32: ample to tell apart the versions of a record
+# The folder beside a data or output folder that holds every cache file: the check's
+# memo (memo.py), the page cache and what goes with it (cache.py).
+CACHE_DIR = ".facttrack-cache"
 
 
 def hashed(data: bytes) -> bytes:

@@ -43,7 +43,7 @@ from typing import Any
 from . import chunks, load
 from . import validate as checks
 from .chunks import Chunk, Split
-from .digests import code_key, digest, keep_pickled
+from .digests import CACHE_DIR, code_key, digest, keep_pickled
 from .errors import Problems
 from .frozen import pickled_by_fields
 from .intervals import Interval
@@ -52,7 +52,6 @@ from .load import RawData, YamlList, YamlMap
 from .model import Anchor, Claim, Dataset, Event, Linked, Source
 from .write import Stat, stat_of
 
-CACHE_DIR = ".facttrack-cache"
 FORMAT = 4  # bump when what the memo holds changes shape or meaning
 RACY_NS = 2_000_000_000  # files changed this close to the memo's snapshot are read again
 REWRITE_SHARE = 0.01  # write the memo again once more than this share had to be read again
