@@ -112,3 +112,13 @@ def test_anchors_tags_merge_keys_and_repeated_keys_go_to_the_node_tree():
     for text in ["a: &x 1\nb: *x", "a: !!str 5", "<<: {a: 1}", "a: 1\na: 2", "--- a\n--- b", ""]:
         with pytest.raises(_NotPlain):
             _read_events(text, 0)
+
+
+def test_mappings_laid_out_alike_share_one_tuple_of_key_positions():
+    """The record a mapping becomes takes the tuple over (validate.Record.positions):
+    one per layout is what the forked reader pickles and the memo keeps."""
+    text = "claims:\n  - id: a\n    value: 1\n  - id: b\n    value: 2\n  - id: c\n    note: x\n"
+    first, second, third = _read_events(text, 0)["claims"]
+    assert first.key_positions == ("id", 0, 5, "value", 1, 5)
+    assert second.key_positions is first.key_positions
+    assert third.key_positions == ("id", 0, 5, "note", 1, 5)
