@@ -24,7 +24,7 @@ import yaml
 from . import chunks, parallel
 from .chunks import Chunk, Split
 from .errors import Problems
-from .model import Positions, field_at
+from .model import Positions, field_at, shared
 
 try:  # libyaml's C parser; the pure-Python one gives the same nodes, slower
     from yaml import CSafeLoader as _Loader
@@ -52,8 +52,8 @@ class YamlMap(dict[str, Any]):
 
     Where its keys are is one flat tuple, relative to the mapping's own line, as a
     record keeps it (model.Positions): each key, how many lines below the mapping it
-    is, and its column. Mappings laid out alike share one tuple (most of a tracker's
-    records are), which a record takes over as it is (validate.Record.positions)."""
+    is, and its column. Mappings laid out alike share one tuple (model.shared; most of
+    a tracker's records are), which a record takes over as it is (validate.Record.positions)."""
 
     line: int = 1
     col: int = 1
@@ -157,7 +157,7 @@ class _Converter:
             first_lines[key] = line
             laid_out += (key, line - mapping.line, col)
             mapping[key] = self.convert(value_node)
-        mapping.key_positions = tuple(laid_out)
+        mapping.key_positions = shared(tuple(laid_out))
         return mapping
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -223,18 +223,15 @@ def _read_events(text: str, line_offset: int) -> Any:
         # parent when it starts: once it ends, its parent awaits a key.
         key: str | None = None
         # Where the keys of each mapping being read are, as its key_positions will have
-        # them (one list for each mapping in `containers`, the innermost last), and the
-        # tuples made of them, one for each layout.
+        # them: one list for each mapping in `containers`, the innermost last.
         keys_at: list[list[str | int]] = []
-        layouts: dict[Positions, Positions] = {}
         while True:
             event: Any = get_event()  # told apart by its exact type (mypy narrows by isinstance)
             kind = type(event)
             if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 value: Any = containers.pop()
                 if kind is yaml.MappingEndEvent:
-                    laid_out = tuple(keys_at.pop())
-                    value.key_positions = layouts.setdefault(laid_out, laid_out)
+                    value.key_positions = shared(tuple(keys_at.pop()))
                 if not containers:
                     break
                 top, key = containers[-1], None

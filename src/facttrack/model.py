@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,15 @@ class Location:
 # field. Small numbers, relative to the record, and one tuple: a 100,000-claim
 # tracker keeps a million of them, and a record moved to another line keeps them.
 Positions = tuple[str | int, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def shared(positions: Positions) -> Positions:
+    """One tuple for all the mappings and records whose fields are laid out alike (most
+    of a tracker's claims are): what holds them (the values the forked reader sends
+    back, the check's memo) pickles it once, and reads back one object rather than one
+    per record (a seventh of the time it takes to read the memo)."""
+    return positions
 
 
 def field_at(positions: Positions, name: str, line: int) -> tuple[int, int] | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import math
 import re
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from .model import (
     Relation,
     Source,
     Speaker,
+    shared,
 )
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -164,15 +164,7 @@ class Record:
 
     def positions(self) -> Positions:
         """model.Positions: each field, its line below the record's, its column."""
-        return _shared(self.values.key_positions)
-
-
-@functools.lru_cache(maxsize=4096)
-def _shared(positions: Positions) -> Positions:
-    """One tuple for all the records whose fields are laid out alike (most of a
-    tracker's claims are): the check's memo pickles it once, and reads back one
-    object rather than one per record (a seventh of the time it takes to read the memo)."""
-    return positions
+        return shared(self.values.key_positions)
 
 
 def _is_number(value: Any) -> bool:
